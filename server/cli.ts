@@ -1,0 +1,76 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { readConfig } from './config.js';
+import { diagnoseStream } from './diagnosis/diagnose.js';
+import { formatDiagnosisText } from './diagnosis/format-text.js';
+import { ConfigError } from './diagnosis/run-config.js';
+import { loadTaxonomy, TaxonomyError } from './diagnosis/taxonomy-loader.js';
+
+const HELP = `replaylab — a flight recorder for GPU experiments
+
+Usage:
+  replaylab diagnose [--json] FILE|- [--config FILE]
+      Diagnose a crash log (FILE, or - for standard input). --config takes the run's config:
+      JSON, YAML or a command line. Prints the diagnosis; --json prints the JSON object.
+  replaylab --help
+
+Exit status: 0 a diagnosis was produced, 1 usage error, 2 unreadable input.
+Environment: REPLAYLAB_TAXONOMY_DIR adds pattern directories (':'-separated).`;
+
+export interface CliIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+class UsageError extends Error {}
+class InputError extends Error {}
+
+/** Runs the command line and returns the exit status; no process.exit inside, so tests call it. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(`${HELP}\n`);
+      return command ? 0 : 1;
+    }
+    if (command === 'diagnose') return await diagnose(rest, io);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError) { io.stderr.write(`replaylab: ${e.message}\n\n${HELP}\n`); return 1; }
+    if (e instanceof InputError || e instanceof ConfigError) { io.stderr.write(`replaylab: ${e.message}\n`); return 2; }
+    if (e instanceof TaxonomyError) { io.stderr.write(`replaylab: bad taxonomy pattern: ${e.message}\n`); return 2; }
+    throw e;
+  }
+}
+
+async function diagnose(args: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (parsed.values.help) { io.stdout.write(`${HELP}\n`); return 0; }
+  if (parsed.positionals.length !== 1) throw new UsageError('diagnose takes exactly one FILE (or - for standard input)');
+  const file = parsed.positionals[0];
+  let config: string | undefined;
+  if (parsed.values.config) {
+    try { config = readFileSync(parsed.values.config, 'utf8'); } catch (e) {
+      throw new InputError(`cannot read config ${parsed.values.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const tax = loadTaxonomy(readConfig(io.env).taxonomyDirs);
+  const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  let diagnosis;
+  try {
+    diagnosis = await diagnoseStream(tax, input as AsyncIterable<Buffer>, config);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new InputError(`cannot read ${file}: ${code}`);
+    throw e;
+  }
+  io.stdout.write(parsed.values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : `${formatDiagnosisText(diagnosis)}\n`);
+  return 0;
+}

@@ -1,0 +1,93 @@
+/** Finds many literal keywords at once in raw log bytes, case-insensitively.
+ *
+ * Why not one big regex: V8 runs an alternation of ~150 literals at ~100 MB/s; a per-byte
+ * Aho-Corasick loop in JS at ~200 MB/s. Wu-Manber skips ahead by up to (shortest keyword - 2)
+ * bytes on a 3-byte hash, which is what lets a 100 MB log be scanned in a fraction of a second.
+ * Keywords shorter than LONG go through one small case-insensitive regex instead. */
+
+const LONG = 8;
+const B = 3;
+const TABLE = 1 << 16;
+
+const FOLD = new Uint8Array(256);
+for (let c = 0; c < 256; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
+
+const hash = (a: number, b: number, c: number) => ((a * 961 + b * 31 + c) & (TABLE - 1));
+
+export interface KeywordHit { pos: number; keyword: number }
+
+export interface KeywordScanner {
+  readonly keywords: readonly string[];
+  /** Appends the hits in buf[start, end) to `hits`; no keyword contains a newline, so callers
+   * cut blocks at line ends and nothing is lost between blocks. */
+  scan(buf: Buffer, start: number, end: number, hits: KeywordHit[]): void;
+}
+
+export function buildScanner(keywords: readonly string[]): KeywordScanner {
+  const longIdx: number[] = [];
+  const shortIdx: number[] = [];
+  const bytes = keywords.map((k) => Buffer.from(k.toLowerCase(), 'utf8'));
+  bytes.forEach((b, i) => (b.length >= LONG ? longIdx : shortIdx).push(i));
+
+  const m = longIdx.length ? Math.min(...longIdx.map((i) => bytes[i].length)) : 0;
+  const shift = new Uint8Array(TABLE).fill(Math.max(1, m - B + 1));
+  const buckets: (number[] | null)[] = new Array(TABLE).fill(null);
+  for (const i of longIdx) {
+    const kb = bytes[i];
+    for (let j = B - 1; j < m; j++) {
+      const h = hash(kb[j - 2], kb[j - 1], kb[j]);
+      const s = m - 1 - j;
+      if (s < shift[h]) shift[h] = s;
+      if (s === 0) (buckets[h] ??= []).push(i);
+    }
+  }
+
+  const shortRe = shortIdx.length
+    ? new RegExp(shortIdx.map((i) => escapeLatin1(bytes[i])).join('|'), 'gi')
+    : null;
+  const shortByText = new Map(shortIdx.map((i) => [bytes[i].toString('latin1'), i]));
+
+  function scanLong(buf: Buffer, start: number, end: number, hits: KeywordHit[]): void {
+    let i = start + m - 1;
+    while (i < end) {
+      const h = hash(FOLD[buf[i - 2]], FOLD[buf[i - 1]], FOLD[buf[i]]);
+      const s = shift[h];
+      if (s > 0) { i += s; continue; }
+      const at = i - m + 1;
+      for (const k of buckets[h]!) {
+        const kb = bytes[k];
+        if (at + kb.length > end) continue;
+        let j = 0;
+        while (j < kb.length && FOLD[buf[at + j]] === kb[j]) j++;
+        if (j === kb.length) hits.push({ pos: at, keyword: k });
+      }
+      i++;
+    }
+  }
+
+  // Non-ASCII keywords fold differently in latin1 than in Unicode; look them up the slow way.
+  function findShort(text: string): number {
+    const lower = text.toLowerCase();
+    return shortIdx.find((i) => bytes[i].toString('latin1').toLowerCase() === lower) ?? shortIdx[0];
+  }
+
+  return {
+    keywords,
+    scan(buf, start, end, hits) {
+      if (m > 0 && end - start >= m) scanLong(buf, start, end, hits);
+      if (shortRe) {
+        const text = buf.toString('latin1', start, end);
+        shortRe.lastIndex = 0;
+        for (let r = shortRe.exec(text); r; r = shortRe.exec(text)) {
+          hits.push({ pos: start + r.index, keyword: shortByText.get(r[0].toLowerCase()) ?? findShort(r[0]) });
+          shortRe.lastIndex = r.index + 1;
+        }
+      }
+    },
+  };
+}
+
+/** The regex runs over a latin1 view of UTF-8 bytes, so the keyword is escaped byte by byte. */
+function escapeLatin1(b: Buffer): string {
+  return b.toString('latin1').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

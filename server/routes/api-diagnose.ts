@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { diagnoseText } from '../diagnosis/diagnose.js';
+import { ConfigError } from '../diagnosis/run-config.js';
+import type { AppDeps } from '../app.js';
+import { readLogRequest, RequestError } from './read-log-request.js';
+
+/** POST /api/diagnose: the same JSON object as `replaylab diagnose --json`. */
+export function diagnoseApi(deps: AppDeps) {
+  const app = new Hono();
+  // multipart adds boundaries and a config file to the log: allow some room above the log limit
+  const limit = deps.config.maxLogBytes * 2 + 64 * 1024;
+  app.post(
+    '/',
+    bodyLimit({ maxSize: limit, onError: (c) => c.json({ error: `request body over ${limit} bytes` }, 413) }),
+    async (c) => {
+      try {
+        const body = await readLogRequest(c.req.raw, deps.config.maxLogBytes);
+        if (!body.log.trim()) return c.json({ error: 'the log is empty' }, 400);
+        return c.json(diagnoseText(deps.taxonomy, body.log, body.config));
+      } catch (e) {
+        if (e instanceof RequestError) return c.json({ error: e.message }, e.status);
+        if (e instanceof ConfigError) return c.json({ error: e.message, field: 'config' }, 400);
+        throw e;
+      }
+    },
+  );
+  return app;
+}
