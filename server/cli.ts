@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readConfig } from './config.js';
 import { diagnoseStream } from './diagnosis/diagnose.js';
 import { formatDiagnosisText } from './diagnosis/format-text.js';
-import { ConfigError } from './diagnosis/run-config.js';
+import { ConfigError, parseRunConfig } from './diagnosis/run-config.js';
 import { loadTaxonomy, TaxonomyError } from './diagnosis/taxonomy-loader.js';
 
 const HELP = `replaylab — a flight recorder for GPU experiments
@@ -61,6 +61,7 @@ async function diagnose(args: string[], io: CliIO): Promise<number> {
       throw new InputError(`cannot read config ${parsed.values.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
+  parseRunConfig(config); // a broken config fails before the log is opened
   const tax = loadTaxonomy(readConfig(io.env).taxonomyDirs);
   const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   let diagnosis;

@@ -68,7 +68,13 @@ export function decide(tax: Taxonomy, scan: ScanResult): Decision {
     const generic = candidates.find((c) => roleOf(c) === 'generic' && c.fires);
     const warning = candidates.filter((c) => roleOf(c) === 'warning' && c.fires).sort(rank)[0];
     const healthy = candidates.find((c) => roleOf(c) === 'healthy');
-    if (generic) {
+    // a warning pattern is the cause when the error line itself is its message (FlashAttention
+    // refusing to run on this GPU): the generic error and the warning matched the same line
+    const fatalWarning = generic && warning && errorLines(tax, scan, generic.pattern).has(warning.firstLine) ? warning : undefined;
+    if (fatalWarning) {
+      winner = fatalWarning;
+      confidence = saturate(fatalWarning.score) * 0.9;
+    } else if (generic) {
       winner = generic;
       confidence = 0.5 * saturate(generic.score);
     } else if (warning) {
@@ -96,6 +102,15 @@ export function decide(tax: Taxonomy, scan: ScanResult): Decision {
     alternatives,
     evidence: winner ? evidenceFor(tax, scan, winner.pattern) : [],
   };
+}
+
+function errorLines(tax: Taxonomy, scan: ScanResult, pattern: number): Set<number> {
+  const lines = new Set<number>();
+  for (const s of tax.patterns[pattern].signals) {
+    const m = scan.matches.get(s);
+    if (m) { lines.add(m.first.line); lines.add(m.last.line); }
+  }
+  return lines;
 }
 
 function evidenceFor(tax: Taxonomy, scan: ScanResult, pattern: number): EvidenceLine[] {

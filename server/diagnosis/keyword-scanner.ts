@@ -45,7 +45,8 @@ export function buildScanner(keywords: readonly string[]): KeywordScanner {
   const shortRe = shortIdx.length
     ? new RegExp(shortIdx.map((i) => escapeLatin1(bytes[i])).join('|'), 'gi')
     : null;
-  const shortByText = new Map(shortIdx.map((i) => [bytes[i].toString('latin1'), i]));
+  const shortByText = new Map(shortIdx.map((i) => [bytes[i].toString('latin1').toLowerCase(), i]));
+  const maxShort = Math.max(0, ...shortIdx.map((i) => bytes[i].length));
 
   function scanLong(buf: Buffer, start: number, end: number, hits: KeywordHit[]): void {
     let i = start + m - 1;
@@ -65,12 +66,6 @@ export function buildScanner(keywords: readonly string[]): KeywordScanner {
     }
   }
 
-  // Non-ASCII keywords fold differently in latin1 than in Unicode; look them up the slow way.
-  function findShort(text: string): number {
-    const lower = text.toLowerCase();
-    return shortIdx.find((i) => bytes[i].toString('latin1').toLowerCase() === lower) ?? shortIdx[0];
-  }
-
   return {
     keywords,
     scan(buf, start, end, hits) {
@@ -79,7 +74,9 @@ export function buildScanner(keywords: readonly string[]): KeywordScanner {
         const text = buf.toString('latin1', start, end);
         shortRe.lastIndex = 0;
         for (let r = shortRe.exec(text); r; r = shortRe.exec(text)) {
-          hits.push({ pos: start + r.index, keyword: shortByText.get(r[0].toLowerCase()) ?? findShort(r[0]) });
+          // an alternation reports one keyword per position; others may start there too
+          const here = text.slice(r.index, r.index + maxShort).toLowerCase();
+          for (const [kw, i] of shortByText) if (here.startsWith(kw)) hits.push({ pos: start + r.index, keyword: i });
           shortRe.lastIndex = r.index + 1;
         }
       }

@@ -1,13 +1,18 @@
-/** Derives the literal strings a regex cannot match without, so the scanner can look for those
- * first and run the regex only on the few lines that contain one. One literal per top-level
- * alternative; the longest run of plain characters in it. Returns null when some alternative has
+/** Derives literal strings a regex cannot match without, so the scanner can look for those
+ * first and run the regex only on the few lines that contain one. For each top-level
+ * alternative, its first and last runs of plain characters. Returns null when some alternative has
  * no literal of at least `min` characters (the pattern author then lists `keywords`). */
 export function deriveKeywords(source: string, min = 4): string[] | null {
   const branches = splitTopLevel(source);
   const out: string[] = [];
   for (const branch of branches) {
-    const best = longestLiteral(branch);
-    if (best.length >= min) { out.push(best); continue; }
+    const runs = literalRuns(branch).filter((r) => r.length >= min);
+    if (runs.length) {
+      // the first and the last literal: a message wrapped across two lines still has one of
+      // them whole on some line, and the matcher then joins the neighbouring lines
+      out.push(runs[0], runs[runs.length - 1]);
+      continue;
+    }
     // no plain run long enough: a required group whose every alternative has one will do,
     // e.g. (?:Model loading took|Loading model weights took) \d+
     const inner = requiredGroups(branch).map((g) => deriveKeywords(g, min)).find((k) => k !== null);
@@ -56,10 +61,10 @@ function splitTopLevel(source: string): string[] {
 
 const CLASS_ESCAPES = new Set('dDwWsSbBnrtfv0123456789pPuxck');
 
-function longestLiteral(branch: string): string {
-  let best = '';
+function literalRuns(branch: string): string[] {
+  const runs: string[] = [];
   let run = '';
-  const flush = () => { if (run.length > best.length) best = run; run = ''; };
+  const flush = () => { if (run) runs.push(run); run = ''; };
   for (let i = 0; i < branch.length; i++) {
     const c = branch[i];
     if (c === '\\') {
@@ -84,7 +89,7 @@ function longestLiteral(branch: string): string {
     run += c;
   }
   flush();
-  return best;
+  return runs;
 }
 
 function skipGroup(s: string, open: number): number {

@@ -25,6 +25,7 @@ export function loadTaxonomy(extraDirs: string[] = []): Taxonomy {
   const hash = createHash('sha256');
   const files = new Map<string, { file: string; data: ReturnType<typeof patternSchema.parse> }>();
   const factSpecs: RawSignal[] = [];
+  const factExamples: Taxonomy['factExamples'] = [];
 
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new TaxonomyError(dir, 'directory', 'does not exist');
@@ -35,8 +36,10 @@ export function loadTaxonomy(extraDirs: string[] = []): Taxonomy {
       const raw = parseFile(file, text);
       if (name.startsWith('_facts.')) {
         const facts = validate(factsFileSchema, raw, file);
-        facts.facts.forEach((f, i) =>
-          factSpecs.push({ ...f, weight: 0, decisive: false, file, field: `facts[${i}].regex` }));
+        facts.facts.forEach((f, i) => {
+          factSpecs.push({ ...f, weight: 0, decisive: false, file, field: `facts[${i}].regex` });
+          for (const ex of f.examples) factExamples.push({ name: f.name, file, ...ex });
+        });
         continue;
       }
       const data = validate(patternSchema, raw, file);
@@ -90,7 +93,7 @@ export function loadTaxonomy(extraDirs: string[] = []): Taxonomy {
   });
 
   return {
-    patterns, byId, signals, keywordSignals,
+    patterns, byId, signals, keywordSignals, factExamples,
     scanner: buildScanner([...keywordIndex.keys()]),
     version: hash.digest('hex').slice(0, 12),
   };

@@ -38,6 +38,8 @@ export interface Taxonomy {
   /** for each keyword of the scanner, the signals whose regex may match a line containing it */
   keywordSignals: number[][];
   scanner: KeywordScanner;
+  /** the examples of _facts.yaml: a line and the facts it must yield */
+  factExamples: { name: string; file: string; line: string; expect: Record<string, string | number> }[];
   /** a short hash of every file's content: changes when any pattern does */
   version: string;
 }
