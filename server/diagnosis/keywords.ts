@@ -1,16 +1,17 @@
 /** Derives literal strings a regex cannot match without, so the scanner can look for those
  * first and run the regex only on the few lines that contain one. For each top-level
- * alternative, its first and last runs of plain characters. Returns null when some alternative has
+ * alternative, its longest run of plain characters (and the next longest when distinctive). Returns null when some alternative has
  * no literal of at least `min` characters (the pattern author then lists `keywords`). */
 export function deriveKeywords(source: string, min = 4): string[] | null {
   const branches = splitTopLevel(source);
   const out: string[] = [];
   for (const branch of branches) {
-    const runs = literalRuns(branch).filter((r) => r.length >= min);
+    const runs = literalRuns(branch).filter((r) => r.length >= min).sort((a, b) => b.length - a.length);
     if (runs.length) {
-      // the first and the last literal: a message wrapped across two lines still has one of
-      // them whole on some line, and the matcher then joins the neighbouring lines
-      out.push(runs[0], runs[runs.length - 1]);
+      // the longest literal, and a second distinctive one: a message wrapped across two lines
+      // then still has one of them whole on some line, and the matcher joins the neighbours
+      out.push(runs[0]);
+      if (runs[1] && runs[1].length >= 12) out.push(runs[1]);
       continue;
     }
     // no plain run long enough: a required group whose every alternative has one will do,

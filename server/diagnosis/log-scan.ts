@@ -7,11 +7,11 @@ const MAX_LINE_BYTES = 1 << 20;
 /** How much of a (possibly huge) line around a keyword the regexes see. */
 const WINDOW = 4096;
 const EVIDENCE_CHARS = 600;
-const TAIL_BYTES = 16 * 1024;
+const TAIL_BYTES = 256 * 1024;
 const TAIL_LINES = 30;
 /** After this many lines with the same keyword (progress bars, metrics lines in a healthy log),
- * only the last such line of each block is examined: the scan stays fast on 100 MB of noise and
- * still sees the most recent occurrence. */
+ * the scanner reports only its last line in each block: the scan stays fast on 100 MB of noise
+ * and still sees the most recent occurrence. */
 const KEYWORD_SATURATION = 200;
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
@@ -23,20 +23,24 @@ export function cleanLine(text: string): string {
   return text.replace(ANSI, '').replace(/[\r\0]+/g, ' ').trimEnd();
 }
 
-/** Streaming matcher: push bytes in any chunking, then end(). Only lines that contain a keyword
+/** Streaming matcher: push bytes in any chunking (the scan keeps references to the last few
+ * chunks until end(), so do not reuse them), then end(). Only lines that contain a keyword
  * are decoded and run through the regexes; memory stays bounded by the number of signals. */
 export class LogScan {
   private carry: Buffer | null = null;
   private nextLine = 1;
   private bytes = 0;
-  private tail: Buffer = Buffer.alloc(0);
-  private tailFirstLine = 1;
+  /** the last blocks (by reference: a pushed chunk must not be reused until end()) */
+  private recent: { buf: Buffer; firstLine: number }[] = [];
+  private recentBytes = 0;
   private readonly hits: KeywordHit[] = [];
   private readonly keywordLines: Uint32Array;
+  private readonly muted: Uint8Array;
   readonly matches = new Map<number, SignalMatch>();
 
   constructor(private readonly tax: Taxonomy) {
     this.keywordLines = new Uint32Array(tax.keywordSignals.length);
+    this.muted = new Uint8Array(tax.keywordSignals.length);
   }
 
   push(chunk: Buffer): void {
@@ -59,14 +63,21 @@ export class LogScan {
     if (last >= start) this.block(chunk.subarray(start, last + 1));
     const rest = chunk.subarray(Math.max(start, last + 1));
     if (rest.length) {
-      this.carry = Buffer.from(rest); // a copy: the caller may reuse its buffer
+      this.carry = Buffer.from(rest);
       if (this.carry.length > MAX_LINE_BYTES) this.flushCarry(false);
     }
   }
 
   end(): ScanResult {
     this.flushCarry(true);
-    return { bytes: this.bytes, lines: this.nextLine - 1, matches: this.matches, tail: this.tailLines() };
+    // Short keywords (Killed, exit code, error:) would slow the whole scan down; a run's fatal
+    // lines are at its end, so they are looked for in the last TAIL_BYTES only (all of a
+    // pasted log, typically).
+    const tail = this.tail();
+    const hits: KeywordHit[] = [];
+    this.tax.scanner.scanShort(tail.buf, 0, tail.buf.length, hits);
+    if (hits.length) this.evaluateHits(tail.buf, hits, tail.firstLine);
+    return { bytes: this.bytes, lines: this.nextLine - 1, matches: this.matches, tail: tailLines(tail) };
   }
 
   private flushCarry(final: boolean): void {
@@ -82,17 +93,19 @@ export class LogScan {
     const firstLine = this.nextLine;
     const hits = this.hits;
     hits.length = 0;
-    this.tax.scanner.scan(buf, 0, buf.length, hits);
+    this.tax.scanner.scanLong(buf, 0, buf.length, hits, this.muted);
+    this.nextLine = this.evaluateHits(buf, hits, firstLine);
+    this.keepTail(buf, firstLine);
+  }
+
+  /** Runs the signals of each line that holds a keyword; returns the line number after buf. */
+  private evaluateHits(buf: Buffer, hits: KeywordHit[], firstLine: number): number {
     hits.sort((a, b) => a.pos - b.pos);
     const seen = this.keywordLines;
-    const lastOf = new Map<number, number>();
-    hits.forEach((h, idx) => { if (seen[h.keyword] >= KEYWORD_SATURATION) lastOf.set(h.keyword, idx); });
-
     let line = firstLine;
     let counted = 0;
     let i = 0;
     while (i < hits.length) {
-      if (seen[hits[i].keyword] >= KEYWORD_SATURATION && lastOf.get(hits[i].keyword) !== i) { i++; continue; }
       const lineStart = buf.lastIndexOf(10, hits[i].pos) + 1;
       const nl = buf.indexOf(10, hits[i].pos);
       const lineEnd = nl < 0 ? buf.length : nl;
@@ -102,14 +115,12 @@ export class LogScan {
       const firstHit = hits[i].pos;
       for (; i < hits.length && hits[i].pos < lineEnd; i++) {
         const k = hits[i].keyword;
-        seen[k]++;
+        if (++seen[k] >= KEYWORD_SATURATION) this.muted[k] = 1;
         for (const s of this.tax.keywordSignals[k]) signals.add(s);
       }
       this.evaluate(buf, lineStart, lineEnd, firstHit, signals, line);
     }
-    line += countNewlines(buf, counted, buf.length);
-    this.nextLine = line;
-    this.keepTail(buf, firstLine);
+    return line + countNewlines(buf, counted, buf.length);
   }
 
   private evaluate(buf: Buffer, start: number, end: number, hit: number, signals: Set<number>, line: number): void {
@@ -140,23 +151,29 @@ export class LogScan {
   }
 
   private keepTail(buf: Buffer, firstLine: number): void {
-    if (buf.length >= TAIL_BYTES) {
-      const from = buf.indexOf(10, buf.length - TAIL_BYTES) + 1;
-      this.tailFirstLine = firstLine + countNewlines(buf, 0, from);
-      this.tail = Buffer.from(buf.subarray(from));
-    } else {
-      const joined = Buffer.concat([this.tail, buf]);
-      const drop = joined.length > TAIL_BYTES ? joined.indexOf(10, joined.length - TAIL_BYTES) + 1 : 0;
-      this.tailFirstLine += countNewlines(joined, 0, drop);
-      this.tail = joined.subarray(drop);
+    this.recent.push({ buf, firstLine });
+    this.recentBytes += buf.length;
+    while (this.recent.length > 1 && this.recentBytes - this.recent[0].buf.length >= TAIL_BYTES) {
+      this.recentBytes -= this.recent.shift()!.buf.length;
     }
   }
 
-  private tailLines(): { line: number; text: string }[] {
-    const lines = decoder.decode(this.tail).split('\n');
-    const out = lines.map((t, i) => ({ line: this.tailFirstLine + i, text: cleanLine(t).slice(0, EVIDENCE_CHARS) }));
-    return out.filter((l) => l.text.trim() !== '').slice(-TAIL_LINES);
+  /** The last TAIL_BYTES of the log, starting at a line. */
+  private tail(): { buf: Buffer; firstLine: number } {
+    if (!this.recent.length) return { buf: Buffer.alloc(0), firstLine: 1 };
+    const all = this.recent.length === 1 ? this.recent[0].buf : Buffer.concat(this.recent.map((r) => r.buf));
+    const firstLine = this.recent[0].firstLine;
+    if (all.length <= TAIL_BYTES) return { buf: all, firstLine };
+    const from = all.indexOf(10, all.length - TAIL_BYTES) + 1;
+    return { buf: all.subarray(from), firstLine: firstLine + countNewlines(all, 0, from) };
   }
+}
+
+function tailLines(tail: { buf: Buffer; firstLine: number }): { line: number; text: string }[] {
+  const lines = decoder.decode(tail.buf.subarray(Math.max(0, tail.buf.length - 16 * 1024))).split('\n');
+  const skipped = countNewlines(tail.buf, 0, Math.max(0, tail.buf.length - 16 * 1024));
+  const out = lines.map((t, i) => ({ line: tail.firstLine + skipped + i, text: cleanLine(t).slice(0, EVIDENCE_CHARS) }));
+  return out.filter((l) => l.text.trim() !== '').slice(-TAIL_LINES);
 }
 
 function countNewlines(buf: Buffer, from: number, to: number): number {

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './lazy-yaml.js';
 
 /** A run's configuration, however it was given: a JSON/YAML object or a command line. Keys are
  * normalised (`--max-model-len` and `maxModelLen` both become `max_model_len`). */

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { buildScanner } from './keyword-scanner.js';
 import { deriveKeywords } from './keywords.js';
-import { factsFileSchema, patternSchema, type SignalSpec } from './pattern-schema.js';
+import { parseYaml } from './lazy-yaml.js';
+import { cachedValidated, kindOf } from './taxonomy-cache.js';
+import { schemas, type FactsFile, type PatternFile, type SignalSpec } from './pattern-schema.js';
 import type { CompiledPattern, CompiledSignal, Taxonomy } from './types.js';
 
 
@@ -23,7 +24,7 @@ interface RawSignal extends SignalSpec { file: string; field: string }
 export function loadTaxonomy(extraDirs: string[] = []): Taxonomy {
   const dirs = [builtinDir(), ...extraDirs.filter(Boolean)];
   const hash = createHash('sha256');
-  const files = new Map<string, { file: string; data: ReturnType<typeof patternSchema.parse> }>();
+  const files = new Map<string, { file: string; data: PatternFile }>();
   const factSpecs: RawSignal[] = [];
   const factExamples: Taxonomy['factExamples'] = [];
 
@@ -33,16 +34,17 @@ export function loadTaxonomy(extraDirs: string[] = []): Taxonomy {
       const file = join(dir, name);
       const text = readFileSync(file, 'utf8');
       hash.update(name).update(text);
-      const raw = parseFile(file, text);
-      if (name.startsWith('_facts.')) {
-        const facts = validate(factsFileSchema, raw, file);
+      const kind = kindOf(name);
+      const cached = cachedValidated(kind, text);
+      if (kind === 'facts') {
+        const facts = (cached as FactsFile | undefined) ?? validate(schemas().factsFileSchema, parseFile(file, text), file);
         facts.facts.forEach((f, i) => {
           factSpecs.push({ ...f, weight: 0, decisive: false, file, field: `facts[${i}].regex` });
           for (const ex of f.examples) factExamples.push({ name: f.name, file, ...ex });
         });
         continue;
       }
-      const data = validate(patternSchema, raw, file);
+      const data = (cached as PatternFile | undefined) ?? validate(schemas().patternSchema, parseFile(file, text), file);
       const stem = name.replace(/\.ya?ml$/, '');
       if (data.id !== stem) throw new TaxonomyError(file, 'id', `is "${data.id}" but the file is named ${name}`);
       files.set(data.id, { file, data });

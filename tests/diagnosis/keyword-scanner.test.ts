@@ -14,7 +14,9 @@ const naive = (text: string, keywords: string[]) => {
 const scan = (text: string, keywords: string[]) => {
   const buf = Buffer.from(text, 'latin1');
   const hits: KeywordHit[] = [];
-  buildScanner(keywords).scan(buf, 0, buf.length, hits);
+  const s = buildScanner(keywords);
+  s.scanLong(buf, 0, buf.length, hits);
+  s.scanShort(buf, 0, buf.length, hits);
   return hits.map((h) => `${h.pos}:${h.keyword}`).sort();
 };
 
