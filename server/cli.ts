@@ -1,7 +1,8 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.js';
-import { diagnoseStream } from './diagnosis/diagnose.js';
+import { diagnoseScan, diagnoseStream } from './diagnosis/diagnose.js';
+import { scanFile } from './diagnosis/parallel-scan.js';
 import { formatDiagnosisText } from './diagnosis/format-text.js';
 import { ConfigError, parseRunConfig } from './diagnosis/run-config.js';
 import { loadTaxonomy, TaxonomyError } from './diagnosis/taxonomy-loader.js';
@@ -62,11 +63,13 @@ async function diagnose(args: string[], io: CliIO): Promise<number> {
     }
   }
   parseRunConfig(config); // a broken config fails before the log is opened
-  const tax = loadTaxonomy(readConfig(io.env).taxonomyDirs);
-  const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const { taxonomyDirs } = readConfig(io.env);
+  const tax = loadTaxonomy(taxonomyDirs);
   let diagnosis;
   try {
-    diagnosis = await diagnoseStream(tax, input as AsyncIterable<Buffer>, config);
+    diagnosis = file === '-'
+      ? await diagnoseStream(tax, io.stdin as AsyncIterable<Buffer>, config)
+      : diagnoseScan(tax, await scanFile(tax, file, taxonomyDirs), config);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new InputError(`cannot read ${file}: ${code}`);

@@ -21,6 +21,11 @@ export async function diagnoseStream(tax: Taxonomy, chunks: AsyncIterable<Buffer
   return conclude(tax, scan.end(), cfg);
 }
 
+/** Diagnoses a scan made elsewhere (parallel-scan.ts for large files). */
+export function diagnoseScan(tax: Taxonomy, scan: ScanResult, config?: unknown): Diagnosis {
+  return conclude(tax, scan, parseRunConfig(config));
+}
+
 export function conclude(tax: Taxonomy, scan: ScanResult, cfg: RunConfig): Diagnosis {
   const decision = decide(tax, scan);
   const pattern = decision.winner === null ? null : tax.patterns[decision.winner];
@@ -35,7 +40,8 @@ export function conclude(tax: Taxonomy, scan: ScanResult, cfg: RunConfig): Diagn
     };
   }
   const evidence = decision.evidence.length || pattern.role === 'healthy' ? decision.evidence : scan.tail.slice(-5);
-  const planned = plan({ category: pattern.id, pattern, facts, config: cfg, evidence });
+  const text = [...evidence, ...scan.tail].map((e) => e.text).join('\n');
+  const planned = plan({ category: pattern.id, pattern, facts, config: cfg, evidence, text });
   Object.assign(facts, planned.derived);
   return {
     category: pattern.id,

@@ -11,7 +11,9 @@ const GFX_OVERRIDE: Record<string, string> = {
 const CUDA_FOR_SM: [number, string][] = [[120, 'cu128'], [100, 'cu128'], [90, 'cu118'], [89, 'cu118'], [86, 'cu111'], [80, 'cu110'], [75, 'cu102'], [70, 'cu102']];
 
 export const archBuild: PlanRule = (ctx) => {
-  const gfx = typeof ctx.facts.gfx_target === 'string' ? ctx.facts.gfx_target.replace(/:.*/, '') : undefined;
+  // the log names the target (rocBLAS, Tensile, rocminfo) or the config names the GPU
+  const named = Object.values(ctx.config.values).map(String).join(' ').match(/gfx[0-9a-f]{3,4}/)?.[0];
+  const gfx = typeof ctx.facts.gfx_target === 'string' ? ctx.facts.gfx_target.replace(/:.*/, '') : named;
   if (gfx && GFX_OVERRIDE[gfx]) {
     return {
       rootCause: `The ROCm libraries ship no code objects for ${gfx}; its ISA matches gfx${GFX_OVERRIDE[gfx].replace(/\./g, '').replace(/0$/, '')}'s, which they do ship.`,
@@ -64,7 +66,7 @@ const PIP_NAMES: Record<string, string> = { cv2: 'opencv-python', PIL: 'pillow',
 
 export const installDependency: PlanRule = (ctx) => {
   const mod = typeof ctx.facts.missing_module === 'string' ? ctx.facts.missing_module : undefined;
-  const text = ctx.evidence.map((e) => e.text).join('\n');
+  const text = ctx.text;
   if (mod) {
     const top = mod.split('.')[0];
     const pkg = PIP_NAMES[top] ?? top.replace(/_/g, '-');
@@ -77,7 +79,7 @@ export const installDependency: PlanRule = (ctx) => {
 };
 
 export const attentionBackend: PlanRule = (ctx) => {
-  const amd = ctx.config.values.gpu && /mi\d|radeon|gfx|amd/i.test(String(ctx.config.values.gpu)) || ctx.evidence.some((e) => /rocm|hip/i.test(e.text));
+  const amd = ctx.config.values.gpu && /mi\d|radeon|gfx|amd/i.test(String(ctx.config.values.gpu)) || /rocm|hip/i.test(ctx.text);
   const to = amd ? 'TRITON_ATTN' : 'FLASH_ATTN';
   return {
     summary: 'The fast attention backend is unavailable; install its build or pick a supported backend explicitly. Often harmless.',
@@ -87,7 +89,7 @@ export const attentionBackend: PlanRule = (ctx) => {
 };
 
 export const exposeGpu: PlanRule = (ctx) => {
-  const text = ctx.evidence.map((e) => e.text).join('\n');
+  const text = ctx.text;
   if (/\/dev\/kfd|\/dev\/dri|permission/i.test(text)) return { summary: 'Pass the ROCm devices into the container and give the user access.', changes: [{ param: 'devices', from: null, to: '--device=/dev/kfd --device=/dev/dri --group-add video', why: 'the process cannot open /dev/kfd (ROCm compute device)' }] };
   if (/CUDA_VISIBLE_DEVICES|HIP_VISIBLE_DEVICES/.test(text) || ctx.config.env.CUDA_VISIBLE_DEVICES === '') return { summary: 'Make the GPUs visible to the process.', changes: [{ param: 'CUDA_VISIBLE_DEVICES', from: ctx.config.env.CUDA_VISIBLE_DEVICES ?? null, to: '0', why: 'the visible-devices list hides every GPU' }], env: { CUDA_VISIBLE_DEVICES: '0' } };
   if (/hip/i.test(text)) return { summary: 'The HIP runtime sees no usable GPU: check the ROCm version supports this GPU and the devices are passed in.', changes: [{ param: 'ROCm version', from: null, to: 'a ROCm/torch build that supports this GPU', why: 'hipGetDeviceCount failed: the runtime does not recognise the device' }] };

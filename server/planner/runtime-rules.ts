@@ -4,7 +4,7 @@ import { fmt, num, type PlanResult, type PlanRule } from './types.js';
  * that crashed; `replaylab run` probes locally, here we propose the next port and say how to check. */
 export const freePort: PlanRule = (ctx) => {
   const port = num(ctx.facts.port) ?? num(ctx.config.values.port) ?? num(ctx.config.values.master_port);
-  const text = ctx.evidence.map((e) => e.text).join('\n');
+  const text = ctx.text;
   const rendezvous = /TCPStore|rendezvous|c10d|MASTER_PORT|29500|torch\.distributed/i.test(text) || port === 29500;
   const vllmInternal = /get_open_port|zmq|VLLM_PORT/i.test(text);
   const param = vllmInternal ? 'VLLM_PORT' : rendezvous ? 'MASTER_PORT' : 'port';
@@ -47,7 +47,7 @@ export const timeBudget: PlanRule = (ctx) => {
 };
 
 export const ncclTransport: PlanRule = (ctx): PlanResult => {
-  const text = ctx.evidence.map((e) => e.text).join('\n');
+  const text = ctx.text;
   const iface = typeof ctx.facts.interface === 'string' ? ctx.facts.interface : undefined;
   if (/ncclSystemError|NET\/Socket|socket/i.test(text) && !/Connection reset|remote process/i.test(text)) {
     const to = iface && !/^(docker|br-|veth|lo|virbr)/.test(iface) ? iface : 'the interface the nodes share (e.g. eth0, bond0, ib0)';
@@ -99,14 +99,14 @@ export const stabilizeTraining: PlanRule = (ctx) => {
   const fp16 = v.fp16 === true || /float16|fp16/.test(String(v.torch_dtype ?? v.mixed_precision ?? v.dtype ?? ''));
   const lr = num(v.learning_rate) ?? num(v.lr);
   const changes = [];
-  if (fp16 || /loss scale/i.test(ctx.evidence.map((e) => e.text).join(' '))) changes.push({ param: 'mixed_precision', from: 'fp16', to: 'bf16', why: 'fp16 overflows past 65504 and the dynamic loss scale collapsed; bf16 has fp32\'s exponent range' });
+  if (fp16 || /loss scale/i.test(ctx.text)) changes.push({ param: 'mixed_precision', from: 'fp16', to: 'bf16', why: 'fp16 overflows past 65504 and the dynamic loss scale collapsed; bf16 has fp32\'s exponent range' });
   if (lr) changes.push({ param: 'learning_rate', from: lr, to: Number((lr / 10).toPrecision(3)), why: `one decade lower: ${lr} / 10` });
   changes.push({ param: 'max_grad_norm', from: num(v.max_grad_norm) ?? null, to: 1, why: 'clip gradients so one bad batch cannot blow up the weights' });
   return { summary: 'Stabilise training: bf16 instead of fp16, gradient clipping, a lower learning rate if it persists.', changes };
 };
 
 export const localizeFault: PlanRule = (ctx) => {
-  const expr = typeof ctx.facts.assert_expr === 'string' ? ctx.facts.assert_expr : ctx.evidence.map((e) => e.text).join(' ');
+  const expr = typeof ctx.facts.assert_expr === 'string' ? ctx.facts.assert_expr : ctx.text;
   const classes = /\b(n_classes|num_classes|class_num|n_class)\b/.exec(expr);
   const changes = [];
   if (classes) changes.push({ param: classes[1], from: null, to: 'the number of distinct label values', why: `the kernel asserted \`${expr.slice(0, 80)}\`: a label is >= ${classes[1]}` });

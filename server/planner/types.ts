@@ -8,6 +8,8 @@ export interface PlanContext {
   facts: Facts;
   config: RunConfig;
   evidence: EvidenceLine[];
+  /** the evidence and the last lines of the log, as text: what rules look for words in */
+  text: string;
 }
 
 /** What a rule computes. `changes` carry their arithmetic in `why`; `rootCause` is the specific

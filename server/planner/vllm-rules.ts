@@ -96,7 +96,7 @@ export const kvCacheFit: PlanRule = (ctx) => {
 
 /** engine_dead_after_warmup: the setting the log implicates. */
 export const engineHeadroom: PlanRule = (ctx) => {
-  const text = ctx.evidence.map((e) => e.text).join('\n');
+  const text = ctx.text;
   const util = num(ctx.facts.gpu_memory_utilization) ?? num(ctx.config.values.gpu_memory_utilization);
   if (/graph|capture/i.test(text) || /out of memory/i.test(text)) {
     const changes = [{ param: 'enforce_eager', from: ctx.config.values.enforce_eager === true, to: true, why: 'the engine died while capturing CUDA/HIP graphs; eager mode skips the capture and its memory pool' }];
