@@ -90,6 +90,8 @@ export function decide(tax: Taxonomy, scan: ScanResult): Decision {
     .filter((c) => c !== winner && c.score > 0 && (roleOf(c) === 'failure' || roleOf(c) === 'warning'))
     .sort(rank)
     .slice(0, 4)
+    // an alternative's confidence: its own strength, lowered when precedence ruled it a symptom
+    // and in proportion to how far it trails the winner
     .map((c) => ({
       category: tax.patterns[c.pattern].id,
       confidence: round2(saturate(c.score) * (c.suppressedBy ? 0.3 : 0.6) * (winner ? Math.min(1, c.score / Math.max(winner.score, 0.01)) : 1)),

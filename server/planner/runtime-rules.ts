@@ -1,3 +1,4 @@
+import type { FixChange } from '../diagnosis/types.js';
 import { fmt, num, type PlanResult, type PlanRule } from './types.js';
 
 /** port_in_use: which port, and whose knob. The planner cannot know what is free on the machine
@@ -31,8 +32,8 @@ export const timeBudget: PlanRule = (ctx) => {
   if (done && total && elapsed && done < total) {
     const rate = done / elapsed;
     const needed = Math.ceil((total / rate) * 1.1);
-    const changes = [{ param: budget ? 'time_budget_s' : 'time', from: budget ?? (f.time_limit as string) ?? null, to: budget ? needed : asHms(needed), why: `${done} of ${total} done in ${fmt(elapsed)} s = ${rate.toFixed(3)}/s; ${total} / ${rate.toFixed(3)} = ${fmt(total / rate)} s, +10% margin = ${needed} s` }];
-    if (budget) changes.push({ param: 'items', from: total, to: Math.floor(rate * budget * 0.9), why: `or keep the ${budget} s budget: ${rate.toFixed(3)}/s x ${budget} s x 0.9 = ${Math.floor(rate * budget * 0.9)} items` } as never);
+    const changes: FixChange[] = [{ param: budget ? 'time_budget_s' : 'time', from: budget ?? (f.time_limit as string) ?? null, to: budget ? needed : asHms(needed), why: `${done} of ${total} done in ${fmt(elapsed)} s = ${rate.toFixed(3)}/s; ${total} / ${rate.toFixed(3)} = ${fmt(total / rate)} s, +10% margin = ${needed} s` }];
+    if (budget) changes.push({ param: 'items', from: total, to: Math.floor(rate * budget * 0.9), why: `or keep the ${budget} s budget: ${rate.toFixed(3)}/s x ${budget} s x 0.9 = ${Math.floor(rate * budget * 0.9)} items` });
     return {
       rootCause: `The job was stopped at its time limit with ${done} of ${total} done.`,
       summary: `Give it ${budget ? `${needed} s` : asHms(needed)} (measured rate + 10%), or less work per job; checkpoint and requeue for long jobs.`,
@@ -98,7 +99,7 @@ export const stabilizeTraining: PlanRule = (ctx) => {
   const v = ctx.config.values;
   const fp16 = v.fp16 === true || /float16|fp16/.test(String(v.torch_dtype ?? v.mixed_precision ?? v.dtype ?? ''));
   const lr = num(v.learning_rate) ?? num(v.lr);
-  const changes = [];
+  const changes: FixChange[] = [];
   if (fp16 || /loss scale/i.test(ctx.text)) changes.push({ param: 'mixed_precision', from: 'fp16', to: 'bf16', why: 'fp16 overflows past 65504 and the dynamic loss scale collapsed; bf16 has fp32\'s exponent range' });
   if (lr) changes.push({ param: 'learning_rate', from: lr, to: Number((lr / 10).toPrecision(3)), why: `one decade lower: ${lr} / 10` });
   changes.push({ param: 'max_grad_norm', from: num(v.max_grad_norm) ?? null, to: 1, why: 'clip gradients so one bad batch cannot blow up the weights' });
@@ -108,7 +109,7 @@ export const stabilizeTraining: PlanRule = (ctx) => {
 export const localizeFault: PlanRule = (ctx) => {
   const expr = typeof ctx.facts.assert_expr === 'string' ? ctx.facts.assert_expr : ctx.text;
   const classes = /\b(n_classes|num_classes|class_num|n_class)\b/.exec(expr);
-  const changes = [];
+  const changes: FixChange[] = [];
   if (classes) changes.push({ param: classes[1], from: null, to: 'the number of distinct label values', why: `the kernel asserted \`${expr.slice(0, 80)}\`: a label is >= ${classes[1]}` });
   changes.push({ param: 'CUDA_LAUNCH_BLOCKING', from: null, to: '1', why: 'kernel errors are reported asynchronously; launch blocking makes the traceback point at the failing op' });
   return {
