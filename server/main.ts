@@ -1,15 +1,31 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { readConfig } from './config.js';
+import { DAY_MS, readConfig } from './config.js';
 import { loadTaxonomy } from './diagnosis/taxonomy-loader.js';
+import { openDb } from './store/db.js';
+import { markInterrupted, pruneRuns } from './store/runs.js';
 
-// The only module with side effects: read the environment, load the taxonomy, listen.
+// The only module with side effects: read the environment, load the taxonomy, open the store, listen.
 const config = readConfig();
 const taxonomy = loadTaxonomy(config.taxonomyDirs);
-const app = createApp({ config, taxonomy });
+const store = openDb(config.dbFile);
+const interrupted = markInterrupted(store.db);
+const prune = () => pruneRuns(store.db, { maxRuns: config.maxRuns, maxAgeMs: config.maxAgeDays * DAY_MS });
+const pruned = prune();
+// the retention bound holds between restarts too: prune once an hour
+const pruneTimer = setInterval(() => {
+  try { prune(); } catch (e) { console.error('pruning runs failed', e); }
+}, 60 * 60 * 1000);
+pruneTimer.unref();
+
+const app = createApp({ config, taxonomy, db: store.db });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  console.log(`ReplayLab listening on http://${config.host}:${info.port} (taxonomy ${taxonomy.version}, ${taxonomy.patterns.length} patterns)`);
+  console.log(`ReplayLab listening on http://${config.host}:${info.port} (taxonomy ${taxonomy.version}, ${taxonomy.patterns.length} patterns; `
+    + `store ${config.dbFile}, ${pruned} runs pruned, ${interrupted} marked interrupted)`);
 });
-const stop = () => server.close(() => process.exit(0));
+const stop = () => server.close(() => {
+  store.close();
+  process.exit(0);
+});
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
