@@ -64,7 +64,8 @@ export interface ScanResult {
 export type FactValue = number | string | boolean;
 export type Facts = Record<string, FactValue>;
 
-export interface FixChange { param: string; from: FactValue | null; to: FactValue; why: string }
+/** `alternative`: another way to the same end (shown, not applied with the others). */
+export interface FixChange { param: string; from: FactValue | null; to: FactValue; why: string; alternative?: boolean }
 
 export interface Fix {
   summary: string;

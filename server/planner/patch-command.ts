@@ -9,7 +9,7 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 export function patchCommand(command: string, changes: FixChange[], env: Record<string, string>): string {
   let out = command.trim().replace(/\\\r?\n\s*/g, '');
   for (const c of changes) {
-    if (!isConcrete(c) || ENV_NAME.test(c.param)) continue;
+    if (!isConcrete(c) || c.alternative || ENV_NAME.test(c.param)) continue;
     const flag = flagPattern(c.param);
     const value = String(c.to);
     const withValue = new RegExp(`(\\s)(${flag})(=|\\s+)(\\S+)`);
@@ -32,7 +32,7 @@ export function patchCommand(command: string, changes: FixChange[], env: Record<
 export function patchConfig(config: Record<string, unknown>, changes: FixChange[]): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(config);
   for (const c of changes) {
-    if (!isConcrete(c)) continue;
+    if (!isConcrete(c) || c.alternative) continue;
     const key = Object.keys(out).find((k) => normalizeKey(k) === normalizeKey(c.param)) ?? c.param;
     out[key] = c.to;
   }

@@ -33,7 +33,7 @@ export const timeBudget: PlanRule = (ctx) => {
     const rate = done / elapsed;
     const needed = Math.ceil((total / rate) * 1.1);
     const changes: FixChange[] = [{ param: budget ? 'time_budget_s' : 'time', from: budget ?? (f.time_limit as string) ?? null, to: budget ? needed : asHms(needed), why: `${done} of ${total} done in ${fmt(elapsed)} s = ${rate.toFixed(3)}/s; ${total} / ${rate.toFixed(3)} = ${fmt(total / rate)} s, +10% margin = ${needed} s` }];
-    if (budget) changes.push({ param: 'items', from: total, to: Math.floor(rate * budget * 0.9), why: `or keep the ${budget} s budget: ${rate.toFixed(3)}/s x ${budget} s x 0.9 = ${Math.floor(rate * budget * 0.9)} items` });
+    if (budget) changes.push({ param: 'items', from: total, to: Math.floor(rate * budget * 0.9), alternative: true, why: `or keep the ${budget} s budget: ${rate.toFixed(3)}/s x ${budget} s x 0.9 = ${Math.floor(rate * budget * 0.9)} items` });
     return {
       rootCause: `The job was stopped at its time limit with ${done} of ${total} done.`,
       summary: `Give it ${budget ? `${needed} s` : asHms(needed)} (measured rate + 10%), or less work per job; checkpoint and requeue for long jobs.`,

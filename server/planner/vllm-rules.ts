@@ -23,7 +23,7 @@ export const contextFit: PlanRule = (ctx) => {
       rootCause: `max_model_len ${requested} is greater than the model's derived maximum ${derived} (max_position_embeddings): vLLM refuses to start rather than run positions the model was never trained on.`,
       summary: `Set max_model_len to the derived maximum, ${derived}.`,
       changes: [{ param: 'max_model_len', from: requested, to: derived, why: `derived max_model_len = max_position_embeddings = ${derived}; ${requested} > ${derived}, so the largest valid value is ${derived}` }],
-      risks: [`Context shrinks from ${requested} to ${derived} tokens.`, 'VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 would start the server, but positions past the derived maximum give NaNs (RoPE) or out-of-bounds accesses: not a fix.'],
+      risks: [`Context shrinks from ${requested} to ${derived} tokens.`], // the unsafe override is the pattern's own risk
     };
   }
   const limit = derived ?? requested;

@@ -1,0 +1,60 @@
+import type { Diagnosis, EvidenceLine } from '../diagnosis/types.js';
+
+/** The agent loop's steps, in order; the timeline shows "step 3 of 9". */
+export const STEP_KINDS = ['record', 'detect', 'match', 'diagnose', 'explain', 'plan', 'rerun', 'verify', 'report'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+export type StepStatus = 'ok' | 'failed' | 'warning' | 'skipped';
+
+/** One step as every front end sees it (SSE timeline, JSON events, CLI, store, report). */
+export interface StepEvent {
+  seq: number;
+  kind: StepKind;
+  /** verb first: "Run the failing experiment" */
+  title: string;
+  status: StepStatus;
+  startedAt: number;
+  durationMs: number;
+  summary: string;
+  evidence?: EvidenceLine[];
+  detail: Record<string, unknown>;
+}
+
+/** Where a recording came from; shown next to the evidence, never upgraded. */
+export interface Provenance {
+  kind: 'simulated' | 'reconstructed' | 'live';
+  text: string;
+}
+
+export interface TelemetrySample { t_ms: number; vram_used_gib: number; vram_total_gib: number; simulated?: boolean }
+
+export type Params = Record<string, string | number | boolean>;
+
+/** One execution of a scenario's experiment, live or replayed. */
+export interface ExperimentResult {
+  label: 'failing' | 'fixed' | 'baseline';
+  command: string;
+  params: Params;
+  exitCode: number;
+  timedOut: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  metrics: Record<string, unknown>;
+  telemetry: TelemetrySample[];
+  provenance: Provenance;
+}
+
+export interface Verification {
+  recovered: boolean;
+  checks: { metric: string; expected: string; actual: string; ok: boolean }[];
+  gaveUp: { param: string; from: unknown; to: unknown }[];
+}
+
+export interface AgentResult {
+  verdict: 'recovered' | 'not_recovered' | 'no_failure' | 'no_fix';
+  diagnosis: Diagnosis | null;
+  attempts: ExperimentResult[];
+  baseline: ExperimentResult | null;
+  verification: Verification | null;
+  cost: { gpuSeconds: number; dollarsPerGpuHour: number; dollars: number; manualHours: number; manualDollars: number } | null;
+}

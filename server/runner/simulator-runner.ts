@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Scenario } from '../agent/scenario.js';
+import type { ExperimentResult, Params, TelemetrySample } from '../agent/types.js';
+import { patchCommand } from '../planner/patch-command.js';
+import { SIMULATOR_ENTRIES } from './simulators/index.js';
+
+const ENTRY = { 'vllm-startup': SIMULATOR_ENTRIES.vllmStartup, 'train-step': SIMULATOR_ENTRIES.trainStep, 'load-run': SIMULATOR_ENTRIES.loadRun } as const;
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+export interface SimulatorRunnerOptions {
+  /** simulated seconds x timeScale = real seconds (0.01 by default: a 25 s vLLM start in 0.25 s) */
+  timeScale?: number;
+  /** a run that has not exited by then is killed and reported as timed out */
+  timeoutMs?: number;
+}
+
+/** Flags in the tool's own style from scenario params: `max_model_len: 65536` → `--max-model-len 65536`;
+ * vLLM's model is positional (`serve MODEL`). */
+export function simulatorArgs(scenario: Scenario, params: Params): string[] {
+  const args = scenario.simulator === 'vllm-startup' ? ['serve', String(params.model)] : [];
+  for (const [k, v] of Object.entries(params)) {
+    if (scenario.simulator === 'vllm-startup' && k === 'model') continue;
+    if (v === false) continue;
+    args.push(`--${k.replace(/_/g, '-')}`);
+    if (v !== true) args.push(String(v));
+  }
+  return args;
+}
+
+/** The command a person would run with these params (the scenario's command, flags patched). */
+export function displayCommand(scenario: Scenario, params: Params): string {
+  const changes = Object.entries(params).filter(([k]) => k !== 'model' && k !== 'gpu').map(([param, to]) => ({ param, from: null, to, why: '' }));
+  return patchCommand(scenario.command, changes, {});
+}
+
+/** Runs a scenario's simulator as a real child process: real stderr, exit code and timing. */
+export function runSimulator(scenario: Scenario, params: Params, label: ExperimentResult['label'], opts: SimulatorRunnerOptions = {}, signal?: AbortSignal): Promise<ExperimentResult> {
+  const entry = ENTRY[scenario.simulator];
+  const dir = mkdtempSync(join(tmpdir(), 'replaylab-sim-'));
+  const telemetryFile = join(dir, 'telemetry.jsonl');
+  const args = [...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), entry, ...simulatorArgs(scenario, params), '--time-scale', String(opts.timeScale ?? 0.01), '--telemetry', telemetryFile];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => { if (stdout.length < MAX_OUTPUT) stdout += d; });
+    child.stderr.on('data', (d) => { if (stderr.length < MAX_OUTPUT) stderr += d; });
+    const kill = () => child.kill('SIGKILL');
+    const timer = setTimeout(() => { timedOut = true; kill(); }, opts.timeoutMs ?? 60_000);
+    signal?.addEventListener('abort', kill, { once: true });
+    child.on('error', (e) => { clearTimeout(timer); rmSync(dir, { recursive: true, force: true }); reject(e); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
+      const telemetry = readTelemetry(telemetryFile);
+      rmSync(dir, { recursive: true, force: true });
+      const provenanceLine = stderr.split('\n')[0] ?? '';
+      resolve({
+        label, params, command: displayCommand(scenario, params),
+        exitCode: timedOut ? 124 : code ?? 1, timedOut,
+        durationMs: Math.round(performance.now() - started),
+        stdout, stderr, metrics: lastJsonLine(stdout), telemetry,
+        provenance: { kind: 'simulated', text: provenanceLine.replace(/^\[replaylab-simulator\]\s*/, '') || 'CPU simulator' },
+      });
+    });
+  });
+}
+
+function readTelemetry(file: string): TelemetrySample[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TelemetrySample);
+  } catch {
+    return [];
+  }
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const l of lines) {
+    if (!l.startsWith('{')) continue;
+    try { return JSON.parse(l) as Record<string, unknown>; } catch { /* not the metrics line */ }
+  }
+  return {};
+}
