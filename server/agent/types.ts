@@ -37,6 +37,8 @@ export interface ExperimentResult {
   exitCode: number;
   timedOut: boolean;
   durationMs: number;
+  /** for a simulated run, how long the real run would take (the simulator's clock); null when live */
+  simulatedMs: number | null;
   stdout: string;
   stderr: string;
   metrics: Record<string, unknown>;

@@ -64,6 +64,7 @@ export function runSimulator(scenario: Scenario, params: Params, label: Experime
         label, params, command: displayCommand(scenario, params),
         exitCode: timedOut ? 124 : code ?? 1, timedOut,
         durationMs: Math.round(performance.now() - started),
+        simulatedMs: telemetry.length ? telemetry[telemetry.length - 1].t_ms : null,
         stdout, stderr, metrics: lastJsonLine(stdout), telemetry,
         provenance: { kind: 'simulated', text: provenanceLine.replace(/^\[replaylab-simulator\]\s*/, '') || 'CPU simulator' },
       });
