@@ -8,7 +8,8 @@ const tax = builtinTaxonomy();
 
 describe('every taxonomy regex is free of catastrophic backtracking', () => {
   it.each(tax.signals.map((s) => [s.name, s.re] as const))('%s', (_name, re) => {
-    const result = checkSync(re.source, re.flags, { timeout: 10_000 });
+    // 'vulnerable' fails; 'unknown' (the checker ran out of time on a loaded machine) does not
+    const result = checkSync(re.source, re.flags, { timeout: 5_000 });
     expect(result.status, `${re.source}: ${JSON.stringify(result)}`).not.toBe('vulnerable');
   });
 });
