@@ -15,6 +15,23 @@ export interface SimulatorRunnerOptions {
   timeScale?: number;
   /** a run that has not exited by then is killed and reported as timed out */
   timeoutMs?: number;
+  /** every output line as it arrives, with ms since the start (the recorder keeps them) */
+  onLine?: (line: OutputLine) => void;
+}
+
+export interface OutputLine { t_ms: number; stream: 'stdout' | 'stderr'; line: string }
+
+/** Splits a stream into lines as chunks arrive, stamping each with the time it completed. */
+function lineSplitter(stream: OutputLine['stream'], started: number, emit: (l: OutputLine) => void) {
+  let partial = '';
+  return {
+    push(chunk: string) {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop()!;
+      for (const line of parts) emit({ t_ms: Math.round(performance.now() - started), stream, line });
+    },
+    end() { if (partial) emit({ t_ms: Math.round(performance.now() - started), stream, line: partial }); },
+  };
 }
 
 /** Flags in the tool's own style from scenario params: `max_model_len: 65536` → `--max-model-len 65536`;
@@ -48,14 +65,19 @@ export function runSimulator(scenario: Scenario, params: Params, label: Experime
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (d) => { if (stdout.length < MAX_OUTPUT) stdout += d; });
-    child.stderr.on('data', (d) => { if (stderr.length < MAX_OUTPUT) stderr += d; });
+    const emit = opts.onLine ?? (() => {});
+    const outLines = lineSplitter('stdout', started, emit);
+    const errLines = lineSplitter('stderr', started, emit);
+    child.stdout.on('data', (d) => { if (stdout.length < MAX_OUTPUT) { stdout += d; outLines.push(String(d)); } });
+    child.stderr.on('data', (d) => { if (stderr.length < MAX_OUTPUT) { stderr += d; errLines.push(String(d)); } });
     const kill = () => child.kill('SIGKILL');
     const timer = setTimeout(() => { timedOut = true; kill(); }, opts.timeoutMs ?? 60_000);
     signal?.addEventListener('abort', kill, { once: true });
     child.on('error', (e) => { clearTimeout(timer); rmSync(dir, { recursive: true, force: true }); reject(e); });
     child.on('close', (code) => {
       clearTimeout(timer);
+      outLines.end();
+      errLines.end();
       signal?.removeEventListener('abort', kill);
       const telemetry = readTelemetry(telemetryFile);
       rmSync(dir, { recursive: true, force: true });
