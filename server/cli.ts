@@ -6,6 +6,7 @@ import { scanFile } from './diagnosis/parallel-scan.js';
 import { formatDiagnosisText } from './diagnosis/format-text.js';
 import { ConfigError, parseRunConfig } from './diagnosis/run-config.js';
 import { loadTaxonomy, TaxonomyError } from './diagnosis/taxonomy-loader.js';
+import { scenarioCommand } from './cli-scenarios.js';
 
 const HELP = `replaylab — a flight recorder for GPU experiments
 
@@ -13,9 +14,15 @@ Usage:
   replaylab diagnose [--json] FILE|- [--config FILE]
       Diagnose a crash log (FILE, or - for standard input). --config takes the run's config:
       JSON, YAML or a command line. Prints the diagnosis; --json prints the JSON object.
+  replaylab scenario ID [--mode replay|live] [--speed N] [--json]
+      Run a demo scenario through the agent loop: fail, diagnose, fix, re-run, verify. Replay uses
+      the recording in runs/ when there is one for exactly these settings, else the CPU simulator.
+  replaylab record [ID...] [--out DIR]
+      Run scenarios with the CPU simulator and save every run as a recording (runs/ by default).
   replaylab --help
 
-Exit status: 0 a diagnosis was produced, 1 usage error, 2 unreadable input.
+Exit status: 0 a diagnosis was produced (scenario: recovered), 1 usage error, 2 unreadable input,
+3 a scenario did not recover.
 Environment: REPLAYLAB_TAXONOMY_DIR adds pattern directories (':'-separated).`;
 
 export interface CliIO {
@@ -37,6 +44,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return command ? 0 : 1;
     }
     if (command === 'diagnose') return await diagnose(rest, io);
+    if (command === 'scenario' || command === 'record') return await scenarioCommand(rest, io, command === 'record');
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError) { io.stderr.write(`replaylab: ${e.message}\n\n${HELP}\n`); return 1; }

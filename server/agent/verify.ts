@@ -7,7 +7,7 @@ export function verify(scenario: Scenario, fixed: ExperimentResult, baseline: Ex
   const checks: Verification['checks'] = [{ metric: 'exit status', expected: '0', actual: String(fixed.exitCode), ok: fixed.exitCode === 0 }];
   for (const v of scenario.verify) {
     const actual = fixed.metrics[v.metric];
-    const reference = v.of === 'baseline' ? baseline?.metrics[v.metric] : v.value;
+    const reference = v.of === 'baseline' ? baseline?.metrics[v.metric] : fromParams(v.value, original);
     let ok = false;
     let expected = String(reference);
     if (v.op === 'eq') ok = actual === reference;
@@ -25,4 +25,12 @@ export function verify(scenario: Scenario, fixed: ExperimentResult, baseline: Ex
     .filter(([k, v]) => typeof v === 'number' && typeof original[k] === 'number' && v < (original[k] as number))
     .map(([param, to]) => ({ param, from: original[param], to }));
   return { recovered: checks.every((c) => c.ok), checks, gaveUp };
+}
+
+/** A reference given as a product of the original params ("batch_size*gradient_accumulation_steps"),
+ * so a check holds for whatever params a person chose under Advanced; anything else as written. */
+function fromParams(value: string | number | boolean | undefined, original: Params): string | number | boolean | undefined {
+  if (typeof value !== 'string' || !/^[a-z_]+(\*[a-z_]+)*$/.test(value)) return value;
+  const factors = value.split('*').map((k) => original[k]);
+  return factors.every((f) => typeof f === 'number') ? (factors as number[]).reduce((a, b) => a * b, 1) : value;
 }
