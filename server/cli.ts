@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.js';
-import { diagnoseScan, diagnoseStream } from './diagnosis/diagnose.js';
+import { diagnoseScan, diagnoseStream, diagnoseText } from './diagnosis/diagnose.js';
+import { memoryCache } from './llm/cache.js';
+import { readLlmConfig } from './llm/config.js';
+import { explainDiagnosis, type Explanation } from './llm/explain.js';
 import { scanFile } from './diagnosis/parallel-scan.js';
 import { formatDiagnosisText } from './diagnosis/format-text.js';
 import { ConfigError, parseRunConfig } from './diagnosis/run-config.js';
@@ -11,9 +14,11 @@ import { scenarioCommand } from './cli-scenarios.js';
 const HELP = `replaylab — a flight recorder for GPU experiments
 
 Usage:
-  replaylab diagnose [--json] FILE|- [--config FILE]
+  replaylab diagnose [--json] [--explain] FILE|- [--config FILE]
       Diagnose a crash log (FILE, or - for standard input). --config takes the run's config:
       JSON, YAML or a command line. Prints the diagnosis; --json prints the JSON object.
+      --explain asks the LLM at LLM_BASE_URL (LLM_MODEL, LLM_API_KEY or HF_TOKEN) to explain it;
+      secrets are redacted before anything is sent; without an endpoint it says why not.
   replaylab scenario ID [--mode replay|live] [--speed N] [--json]
       Run a demo scenario through the agent loop: fail, diagnose, fix, re-run, verify. Replay uses
       the recording in runs/ when there is one for exactly these settings, else the CPU simulator.
@@ -57,7 +62,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 async function diagnose(args: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, explain: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -74,15 +79,39 @@ async function diagnose(args: string[], io: CliIO): Promise<number> {
   const { taxonomyDirs } = readConfig(io.env);
   const tax = loadTaxonomy(taxonomyDirs);
   let diagnosis;
+  let log: Buffer | null = null;
   try {
-    diagnosis = file === '-'
-      ? await diagnoseStream(tax, io.stdin as AsyncIterable<Buffer>, config)
-      : diagnoseScan(tax, await scanFile(tax, file, taxonomyDirs), config);
+    if (parsed.values.explain) {
+      // the explanation quotes lines around the evidence, so the log is kept in memory
+      log = file === '-' ? await readAll(io.stdin as AsyncIterable<Buffer>) : readFileSync(file);
+      diagnosis = diagnoseText(tax, log, config);
+    } else {
+      diagnosis = file === '-'
+        ? await diagnoseStream(tax, io.stdin as AsyncIterable<Buffer>, config)
+        : diagnoseScan(tax, await scanFile(tax, file, taxonomyDirs), config);
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new InputError(`cannot read ${file}: ${code}`);
     throw e;
   }
-  io.stdout.write(parsed.values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : `${formatDiagnosisText(diagnosis)}\n`);
+  const explanation = log ? await explainDiagnosis(diagnosis, { log: log.toString('utf8'), config: config ?? null }, {
+    config: readLlmConfig(io.env), taxonomyIds: tax.patterns.map((p) => p.id), cache: memoryCache(),
+  }) : undefined;
+  const out = explanation ? { ...diagnosis, explanation } : diagnosis;
+  io.stdout.write(parsed.values.json ? `${JSON.stringify(out, null, 2)}\n` : `${formatDiagnosisText(diagnosis)}\n${explanation ? formatExplanation(explanation) : ''}`);
   return 0;
+}
+
+async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(parts);
+}
+
+function formatExplanation(e: Explanation): string {
+  if (e.source === 'none') return `\nExplanation: none (${e.reason})\n`;
+  const stands = e.agrees ? 'agrees with the rules' : `suggests ${e.category}; the ${e.category_stands === 'rules' ? "rules' category stands" : "model's category is supported by the evidence"}`;
+  const adopted = e.adopted ? '' : ` (not adopted: ${e.not_adopted_reason ?? 'names no known parameter'})`;
+  return `\nExplanation (${e.model}${e.cached ? ', cached' : ''}, ${e.latency_ms} ms; ${stands}):\n  ${e.text}\n  Model's recommendation${adopted}: ${e.recommended_fix}\n`;
 }
