@@ -1,16 +1,22 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { RunRegistry, type ScenarioRunner } from './agent/run-registry.js';
+import { loadScenarios, type Scenario } from './agent/scenario.js';
 import type { AppConfig } from './config.js';
 import type { Taxonomy } from './diagnosis/types.js';
 import { apiPage } from './routes/api-page.js';
 import { diagnoseApi } from './routes/api-diagnose.js';
 import { runsApi } from './routes/api-runs.js';
+import { scenariosApi } from './routes/api-scenarios.js';
 import { historyPage } from './routes/history.js';
 import { homePage } from './routes/home.js';
 import { errorPage, notFoundPage } from './routes/not-found.js';
 import { runsRoutes } from './routes/runs.js';
+import { scenarioRunRoutes } from './routes/scenario-runs.js';
+import { scenarioRunner } from './runner/scenario-runner.js';
 import { staticFiles } from './routes/static.js';
 import { openDb, type Db } from './store/db.js';
+import { scenarioCards, type ScenarioCard } from './web/scenario-cards.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -18,11 +24,37 @@ export interface AppDeps {
   /** the run store; main.ts passes the file in DATA_DIR. Left out (callers that only use the
    * JSON diagnose API, such as tests/api), runs go to a private in-memory database. */
   db?: Db;
+  /** the scenarios (scenarios/*.yaml by default) */
+  scenarios?: Scenario[];
+  /** runs one experiment of a scenario (by default: a recording from runs/ in replay mode when one
+   * matches, else the CPU simulators at config.simTimeScale) */
+  runner?: ScenarioRunner;
+  /** wall clock in ms for step timestamps (Date.now by default) */
+  clock?: () => number;
+  /** the scenario run registry; built from db, runner and config when left out (it must use the same db) */
+  agent?: RunRegistry;
+}
+
+/** What the routes get: every dependency resolved. */
+export type FullDeps = AppDeps & { db: Db; scenarios: Scenario[]; agent: RunRegistry; cards: ScenarioCard[] };
+
+export function resolveDeps(deps: AppDeps): FullDeps {
+  const db = deps.db ?? openDb(':memory:').db;
+  const { config } = deps;
+  const scenarios = deps.scenarios ?? loadScenarios();
+  const runner: ScenarioRunner = deps.runner ?? ((scenario, params, label, { signal, mode }) =>
+    scenarioRunner(scenario, { mode, timeScale: config.simTimeScale, speed: config.replaySpeed, signal })(params, label));
+  const agent = deps.agent ?? new RunRegistry({
+    db, taxonomy: deps.taxonomy, runner, maxConcurrent: config.maxConcurrentRuns, now: deps.clock,
+    costs: { dollarsPerGpuHour: config.dollarsPerGpuHour, manualDebugHours: config.manualDebugHours, engineerDollarsPerHour: config.engineerDollarsPerHour },
+  });
+  return { ...deps, db, scenarios, agent, cards: scenarioCards(scenarios) };
 }
 
 /** Builds the whole HTTP app from its dependencies; no side effects, so tests call it freely. */
-export function createApp(deps: AppDeps) {
-  const db = deps.db ?? openDb(':memory:').db;
+export function createApp(appDeps: AppDeps) {
+  const deps = resolveDeps(appDeps);
+  const { db } = deps;
   const app = new Hono();
   app.use(secureHeaders({
     // X-Frame-Options: SAMEORIGIN would blank the page inside the Hugging Face Space iframe;
@@ -44,9 +76,11 @@ export function createApp(deps: AppDeps) {
   }));
   app.route('/', staticFiles());
   app.route('/api/diagnose', diagnoseApi(deps));
-  app.route('/api/runs', runsApi(db));
+  app.route('/api/scenarios', scenariosApi(deps));
+  app.route('/api/runs', runsApi(deps));
   app.route('/api', apiPage(deps));
-  app.route('/runs', runsRoutes({ ...deps, db }));
+  app.route('/', scenarioRunRoutes(deps));
+  app.route('/runs', runsRoutes(deps));
   app.route('/history', historyPage(db));
   app.route('/', homePage(deps));
   app.notFound((c) => notFoundPage(c));

@@ -16,12 +16,27 @@ export interface AppConfig {
   maxRuns: number;
   /** retention: prune runs older than this many days */
   maxAgeDays: number;
+  /** CPU simulators: simulated seconds x this = real seconds (0.05: a 25 s vLLM start in 1.25 s) */
+  simTimeScale: number;
+  /** replay mode: a recording's original timing divided by this (0: no waiting) */
+  replaySpeed: number;
+  /** scenario runs executing at once; the rest wait in a queue */
+  maxConcurrentRuns: number;
+  /** the cost line of a scenario run: GPU time at this rate (AMD Developer Cloud's MI300X price)… */
+  dollarsPerGpuHour: number;
+  /** …against this estimate of debugging the same failure by hand */
+  manualDebugHours: number;
+  engineerDollarsPerHour: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const int = (v: string | undefined, fallback: number) => {
     const n = Number(v);
     return v !== undefined && v !== '' && Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  const num = (v: string | undefined, fallback: number) => {
+    const n = Number(v);
+    return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;
   };
   const dataDir = env.DATA_DIR || join(process.cwd(), 'data');
   return {
@@ -33,6 +48,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxLogBytes: int(env.REPLAYLAB_MAX_LOG_BYTES, 10 * 1024 * 1024),
     maxRuns: int(env.REPLAYLAB_MAX_RUNS, 5000),
     maxAgeDays: int(env.REPLAYLAB_MAX_AGE_DAYS, 30),
+    simTimeScale: num(env.REPLAYLAB_SIM_TIME_SCALE, 0.05),
+    replaySpeed: num(env.REPLAYLAB_REPLAY_SPEED, 1),
+    maxConcurrentRuns: int(env.REPLAYLAB_MAX_CONCURRENT_RUNS, 8),
+    dollarsPerGpuHour: num(env.REPLAYLAB_DOLLARS_PER_GPU_HOUR, 1.99),
+    manualDebugHours: num(env.REPLAYLAB_MANUAL_DEBUG_HOURS, 2),
+    engineerDollarsPerHour: num(env.REPLAYLAB_ENGINEER_DOLLARS_PER_HOUR, 75),
   };
 }
 

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createApp, resolveDeps } from './app.js';
 import { DAY_MS, readConfig } from './config.js';
 import { loadTaxonomy } from './diagnosis/taxonomy-loader.js';
 import { openDb } from './store/db.js';
@@ -18,14 +18,19 @@ const pruneTimer = setInterval(() => {
 }, 60 * 60 * 1000);
 pruneTimer.unref();
 
-const app = createApp({ config, taxonomy, db: store.db });
+const deps = resolveDeps({ config, taxonomy, db: store.db });
+const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`ReplayLab listening on http://${config.host}:${info.port} (taxonomy ${taxonomy.version}, ${taxonomy.patterns.length} patterns; `
     + `store ${config.dbFile}, ${pruned} runs pruned, ${interrupted} marked interrupted)`);
 });
-const stop = () => server.close(() => {
-  store.close();
-  process.exit(0);
-});
+const stop = () => {
+  // runs cut off now are recorded as interrupted, with the reason, instead of at the next start
+  deps.agent.stopAll('the server shut down');
+  server.close(() => {
+    store.close();
+    process.exit(0);
+  });
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

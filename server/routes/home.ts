@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { FullDeps } from '../app.js';
 import { findExample } from '../examples.js';
 import { render } from '../views.js';
 import { varyOnHtmx, wantsFragment } from '../web/htmx.js';
@@ -7,15 +7,15 @@ import { workspace } from '../web/workspace.js';
 
 /** GET / — the page; GET /?example=ID — the same page with an example's inputs filled in.
  * htmx (example links, Clear) asks for the two columns only. */
-export function homePage(deps: AppDeps) {
+export function homePage(deps: FullDeps) {
   const app = new Hono();
   app.get('/', (c) => {
     varyOnHtmx(c);
     c.header('Cache-Control', 'no-cache');
     const example = findExample(c.req.query('example'));
     const data = workspace(deps.config.maxLogBytes, example
-      ? { values: { log: example.log, config: example.config, listed: false }, activeExample: example.id, status: `Example loaded: ${example.title}. Choose Diagnose.` }
-      : {});
+      ? { values: { log: example.log, config: example.config, listed: false }, activeExample: example.id, status: `Example loaded: ${example.title}. Choose Diagnose.`, scenarios: deps.cards }
+      : { scenarios: deps.cards });
     if (wantsFragment(c)) return c.html(render('fragments/workspace', { ...data, title: example?.title ?? null }));
     return c.html(render('pages/home', { ...data, title: example?.title ?? null, taxonomyVersion: deps.taxonomy.version }));
   });

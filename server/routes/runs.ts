@@ -1,9 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppDeps } from '../app.js';
+import type { FullDeps } from '../app.js';
 import { isRunId } from '../store/ids.js';
 import { createRun, getArtifact, getRun } from '../store/runs.js';
-import type { Db } from '../store/db.js';
 import { render } from '../views.js';
 import { varyOnHtmx, wantsFragment } from '../web/htmx.js';
 import { requestOrigin } from '../web/origin.js';
@@ -14,9 +13,10 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import { limitText } from '../web/view-helpers.js';
 import { ERROR_STATUS, runWorkspace, workspace } from '../web/workspace.js';
 import { notFoundPage } from './not-found.js';
+import { scenarioRunPage } from './scenario-runs.js';
 
 /** POST /runs (the form), GET /runs/:id (a run's page), its Markdown, log and uploaded files. */
-export function runsRoutes(deps: AppDeps & { db: Db }) {
+export function runsRoutes(deps: FullDeps) {
   const app = new Hono();
   const { db, taxonomy } = deps;
   const max = deps.config.maxLogBytes;
@@ -27,7 +27,7 @@ export function runsRoutes(deps: AppDeps & { db: Db }) {
    * column (retargeted there) plus the status line. Nothing has been stored. */
   const formFailure = (c: Context, status: 400 | 413 | 415, values: FormValues, errors: FormErrors) => {
     varyOnHtmx(c);
-    const data = { ...workspace(max, { values, errors, status: ERROR_STATUS }), title: 'Not diagnosed' };
+    const data = { ...workspace(max, { values, errors, status: ERROR_STATUS, scenarios: deps.cards }), title: 'Not diagnosed' };
     if (!wantsFragment(c)) return c.html(render('pages/home', data), status);
     c.header('HX-Retarget', '#inputs');
     c.header('HX-Reswap', 'outerHTML');
@@ -88,7 +88,8 @@ export function runsRoutes(deps: AppDeps & { db: Db }) {
     if (!run) return notFoundPage(c);
     c.header('Cache-Control', 'private, no-cache');
     if (!run.listed) c.header('X-Robots-Tag', 'noindex');
-    const data = { ...runWorkspace(run, requestOrigin(c.req.raw), max), title: run.title, noindex: !run.listed };
+    if (run.kind === 'scenario') return scenarioRunPage(c, deps, run, wantsFragment(c));
+    const data = { ...runWorkspace(run, requestOrigin(c.req.raw), max, deps.cards), title: run.title, noindex: !run.listed };
     return c.html(render(wantsFragment(c) ? 'fragments/run-result' : 'pages/home', data));
   });
 

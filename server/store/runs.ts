@@ -4,7 +4,7 @@ import { newRunId } from './ids.js';
 import { artifacts, runs } from './schema.js';
 import type { CreateRunInput, RunRecord, RunSummary } from './types.js';
 
-export type { ArtifactInfo, CreateRunInput, Redaction, RunKind, RunRecord, RunStatus, RunSummary } from './types.js';
+export type { ArtifactInfo, CreateRunInput, Redaction, RunKind, RunMode, RunRecord, RunStatus, RunSummary } from './types.js';
 export { markInterrupted, pruneRuns } from './retention.js';
 
 // `id` is random, so insertion order among runs created in the same millisecond comes from rowid
@@ -33,6 +33,8 @@ export function createRun(db: Db, input: CreateRunInput): string {
           config: input.config,
           diagnosis: input.diagnosis ?? null,
           redactions: input.redactions.map(({ kind, count }) => ({ kind, count })),
+          scenarioId: input.scenarioId ?? null,
+          mode: input.mode ?? null,
         })
         .run();
       const files = input.artifacts ?? [];
@@ -59,7 +61,7 @@ export function getRun(db: Db, id: string): RunRecord | null {
     .where(eq(artifacts.runId, id))
     .orderBy(asc(artifacts.id))
     .all();
-  return { ...row, diagnosis: row.diagnosis ?? null, artifacts: files };
+  return { ...row, diagnosis: row.diagnosis ?? null, result: row.result ?? null, artifacts: files };
 }
 
 export function getArtifact(db: Db, runId: string, name: string): { name: string; mime: string; content: string } | null {

@@ -6,6 +6,8 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 // `PRAGMA foreign_keys = OFF` is a no-op) would cascade-delete every step and artifact.
 export const RUN_KINDS = ['paste', 'scenario'] as const;
 export const RUN_STATUSES = ['done', 'running', 'interrupted', 'failed'] as const;
+export const RUN_MODES = ['live', 'replay'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
 export type RunKind = (typeof RUN_KINDS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export interface Redaction { kind: string; count: number }
@@ -29,6 +31,10 @@ export const runs = sqliteTable(
     config: text('config'),
     diagnosis: text('diagnosis', { mode: 'json' }).$type<unknown>(),
     redactions: text('redactions', { mode: 'json' }).$type<Redaction[]>().notNull().default(sql`'[]'`),
+    // scenario runs only: which scenarios/<id>.yaml ran, live or replay, and the loop's result
+    scenarioId: text('scenario_id'),
+    mode: text('mode', { enum: RUN_MODES }),
+    result: text('result', { mode: 'json' }).$type<unknown>(),
   },
   (t) => [
     index('runs_listed_created_at_idx').on(t.listed, t.createdAt),

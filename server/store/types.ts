@@ -1,6 +1,6 @@
-import type { Redaction, RunKind, RunStatus } from './schema.js';
+import type { Redaction, RunKind, RunMode, RunStatus } from './schema.js';
 
-export type { Redaction, RunKind, RunStatus };
+export type { Redaction, RunKind, RunMode, RunStatus };
 
 export interface CreateRunInput {
   kind: RunKind;
@@ -21,6 +21,9 @@ export interface CreateRunInput {
   status?: 'done' | 'running';
   /** names are unique per run (they address the file); a duplicate fails the whole insert */
   artifacts?: { name: string; mime: string; content: string }[];
+  /** scenario runs: the scenario file's id and how it runs */
+  scenarioId?: string;
+  mode?: RunMode;
 }
 
 /** An artifact as listed on a run: no content, so a page never loads big files by accident. */
@@ -48,6 +51,11 @@ export interface RunRecord {
   redactions: Redaction[];
   /** in upload order */
   artifacts: ArtifactInfo[];
+  /** scenario runs only (null for pastes) */
+  scenarioId: string | null;
+  mode: RunMode | null;
+  /** the agent loop's final result (stored by finishRun) */
+  result: unknown | null;
 }
 
 export type RunSummary = Pick<

@@ -15,8 +15,11 @@ const LONG = 'public, max-age=31536000, immutable';
 
 export const ASSETS: Record<string, Asset> = {
   '/static/app.css': { file: 'app.css', type: 'text/css; charset=utf-8', cache: SHORT },
+  '/static/timeline.css': { file: 'timeline.css', type: 'text/css; charset=utf-8', cache: SHORT },
   '/static/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8', cache: SHORT },
   '/vendor/htmx.min.js': { file: 'vendor/htmx.min.js', type: 'text/javascript; charset=utf-8', cache: LONG },
+  // htmx 4's server-sent-events extension, from the same htmx.org release (dist/ext/hx-sse.min.js)
+  '/vendor/hx-sse.min.js': { file: 'vendor/hx-sse.min.js', type: 'text/javascript; charset=utf-8', cache: LONG },
 };
 
 function publicDir(): string {
@@ -42,6 +45,6 @@ let version: string | undefined;
 
 /** A short hash of the CSS and JS, appended to their URLs so a deploy is picked up at once. */
 export function assetVersion(): string {
-  version ??= createHash('sha256').update(assetBody('/static/app.css')!).update(assetBody('/static/app.js')!).digest('hex').slice(0, 10);
+  version ??= createHash('sha256').update(assetBody('/static/app.css')!).update(assetBody('/static/timeline.css')!).update(assetBody('/static/app.js')!).digest('hex').slice(0, 10);
   return version;
 }

@@ -2,6 +2,8 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import { EXAMPLES, type Example } from '../examples.js';
 import type { RunRecord } from '../store/runs.js';
 import { logView, type LogView } from './log-view.js';
+import type { ScenarioCard } from './scenario-cards.js';
+import type { ScenarioRunView } from './scenario-view.js';
 import { EMPTY_VALUES, type FormErrors, type FormValues } from './run-form.js';
 import { percent, redactionSummary, utcTime } from './view-helpers.js';
 
@@ -16,6 +18,10 @@ export interface Workspace {
   maxLogBytes: number;
   /** a line under the log box, e.g. why a long stored log is not repeated in it */
   logNote: string | null;
+  /** the scenario cards above the form */
+  scenarios: readonly ScenarioCard[];
+  /** a scenario run's summary and timeline, in place of a diagnosis card */
+  scenarioRun: ScenarioRunView | null;
 }
 
 export interface RunView {
@@ -39,7 +45,7 @@ export const IDLE_STATUS = 'Paste a crash log or upload stderr, then choose Diag
 export const ERROR_STATUS = 'Not diagnosed: see the message next to the field.';
 
 export function workspace(maxLogBytes: number, parts: Partial<Workspace> = {}): Workspace {
-  return { values: EMPTY_VALUES, errors: {}, status: IDLE_STATUS, examples: EXAMPLES, activeExample: null, run: null, maxLogBytes, logNote: null, ...parts };
+  return { values: EMPTY_VALUES, errors: {}, status: IDLE_STATUS, examples: EXAMPLES, activeExample: null, run: null, maxLogBytes, logNote: null, scenarios: [], scenarioRun: null, ...parts };
 }
 
 export function runView(run: RunRecord, origin: string): RunView {
@@ -66,10 +72,11 @@ export function runStatus(run: RunView): string {
 /** Logs up to this size are put back in the form on a run's page, ready to edit and re-run. */
 const PREFILL_MAX = 256 * 1024;
 
-export function runWorkspace(run: RunRecord, origin: string, maxLogBytes: number): Workspace {
+export function runWorkspace(run: RunRecord, origin: string, maxLogBytes: number, scenarios: readonly ScenarioCard[] = []): Workspace {
   const view = runView(run, origin);
   const fits = run.log.length <= PREFILL_MAX;
   return workspace(maxLogBytes, {
+    scenarios,
     run: view,
     status: runStatus(view),
     values: { log: fits ? run.log : '', config: run.config ?? '', listed: false },

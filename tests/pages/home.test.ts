@@ -24,9 +24,15 @@ describe('GET /', () => {
     expect(html).toMatch(/<p id="status"[^>]*aria-live="polite"/);
     expect(html.match(/aria-live/g)).toHaveLength(1);
     for (const ex of EXAMPLES) expect(html).toContain(`href="/?example=${ex.id}"`);
-    expect(html).toContain('Scenarios: coming with the closed-loop agent');
+    // the scenario cards: each a real form that starts a run (no JavaScript needed)
+    for (const id of ['vllm-max-model-len', 'train-batch-64', 'load-timeout', 'vllm-kv-cache']) {
+      expect(html).toContain(`<input type="hidden" name="scenario" value="${id}">`);
+    }
+    expect(html.match(/<form method="post" action="\/scenario-runs">/g)).toHaveLength(4);
+    expect(html).toContain('vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 65536 --gpu-memory-utilization 0.99');
     expect(html).toContain('<link rel="icon" href="data:,">');
-    expect(html).toContain('<script src="/vendor/htmx.min.js?v=4.0.1" defer></script>');
+    // htmx, then its SSE extension (which registers itself on load, so neither is deferred)
+    expect(html).toContain('<script src="/vendor/htmx.min.js?v=4.0.1"></script>\n<script src="/vendor/hx-sse.min.js?v=4.0.1"></script>');
   });
 
   it('makes no third-party requests: every script, stylesheet and image is our own', async () => {
