@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.js';
-import { diagnoseScan, diagnoseStream, diagnoseText } from './diagnosis/diagnose.js';
+import { diagnoseStream, diagnoseText } from './diagnosis/diagnose.js';
 import { memoryCache } from './llm/cache.js';
 import { readLlmConfig } from './llm/config.js';
 import { explainDiagnosis, type Explanation } from './llm/explain.js';
-import { scanFile } from './diagnosis/parallel-scan.js';
 import { formatDiagnosisText } from './diagnosis/format-text.js';
 import { ConfigError, parseRunConfig } from './diagnosis/run-config.js';
 import { loadTaxonomy, TaxonomyError } from './diagnosis/taxonomy-loader.js';
@@ -86,9 +85,8 @@ async function diagnose(args: string[], io: CliIO): Promise<number> {
       log = file === '-' ? await readAll(io.stdin as AsyncIterable<Buffer>) : readFileSync(file);
       diagnosis = diagnoseText(tax, log, config);
     } else {
-      diagnosis = file === '-'
-        ? await diagnoseStream(tax, io.stdin as AsyncIterable<Buffer>, config)
-        : diagnoseScan(tax, await scanFile(tax, file, taxonomyDirs), config);
+      const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      diagnosis = await diagnoseStream(tax, input as AsyncIterable<Buffer>, config);
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -21,11 +21,6 @@ export async function diagnoseStream(tax: Taxonomy, chunks: AsyncIterable<Buffer
   return conclude(tax, scan.end(), cfg);
 }
 
-/** Diagnoses a scan made elsewhere (parallel-scan.ts for large files). */
-export function diagnoseScan(tax: Taxonomy, scan: ScanResult, config?: unknown): Diagnosis {
-  return conclude(tax, scan, parseRunConfig(config));
-}
-
 export function conclude(tax: Taxonomy, scan: ScanResult, cfg: RunConfig): Diagnosis {
   const decision = decide(tax, scan);
   const pattern = decision.winner === null ? null : tax.patterns[decision.winner];
