@@ -139,9 +139,19 @@
     });
   }
 
+  /** Scrolls an element's top into view when it is above the viewport (the form is long: on a
+   * desktop the result column starts far above the Diagnose button) or low on the screen (on a
+   * phone the result is below the whole form). Left alone when it is already well placed. */
+  function bringIntoView(el) {
+    if (!el) return;
+    var top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.5) el.scrollIntoView({ block: 'start' });
+  }
+
   document.addEventListener('htmx:after:swap', function (event) {
     var ctx = event.detail && event.detail.ctx;
-    if (ctx && ctx.target instanceof Element && ctx.target.id === 'result') clearErrors();
+    var target = ctx && ctx.target instanceof Element ? ctx.target : null;
+    if (target && target.id === 'result') clearErrors();
     enhance(document);
     var invalid = document.querySelector('#inputs [aria-invalid="true"]');
     var card = document.getElementById('diagnosis-card');
@@ -149,14 +159,23 @@
     else if (card && (!document.activeElement || document.activeElement === document.body || document.activeElement.closest('#diagnose-form'))) {
       card.setAttribute('tabindex', '-1');
       card.focus({ preventScroll: true });
-      // on a narrow screen the result is below the form: bring its status and card into view
-      var outputs = document.getElementById('outputs');
-      if (outputs && outputs.getBoundingClientRect().top > window.innerHeight * 0.5) outputs.scrollIntoView({ block: 'start' });
+      // the status line and the top of the card, wherever the Diagnose button left the page
+      bringIntoView(document.getElementById('outputs'));
+    } else if (target && target.id === 'workspace' && document.querySelector('.example-list [aria-current="true"]')) {
+      // an example filled the form (the links are below it): show the filled log (and on a
+      // desktop the status line, which stays beside the form while the output column is empty)
+      bringIntoView(document.getElementById('diagnose-form'));
     }
   });
 
   document.addEventListener('DOMContentLoaded', function () {
     enhance(document);
+    // a run's own page (a scenario run just started, or a permalink) opens on its result: on a
+    // phone that is below the whole form. A #fragment (a step, a log line) wins.
+    if (!location.hash && /^\/runs\/[A-Za-z0-9_-]{22}$/.test(location.pathname) && document.querySelector('#result > :not(.placeholder)')) {
+      var outputs = document.getElementById('outputs');
+      if (outputs && outputs.getBoundingClientRect().top > window.innerHeight * 0.5) outputs.scrollIntoView({ block: 'start' });
+    }
     // no stored choice: the page follows the system, and so does the toggle's state
     if (window.matchMedia) {
       matchMedia('(prefers-color-scheme: dark)').addEventListener('change', function () { enhance(document); });

@@ -4,6 +4,9 @@ import { RunRegistry, type ScenarioRunner } from './agent/run-registry.js';
 import { loadScenarios, type Scenario } from './agent/scenario.js';
 import type { AppConfig } from './config.js';
 import type { Taxonomy } from './diagnosis/types.js';
+import type { ExplanationCache } from './llm/cache.js';
+import type { LlmConfig } from './llm/config.js';
+import { sqliteCache } from './llm/sqlite-cache.js';
 import { apiPage } from './routes/api-page.js';
 import { diagnoseApi } from './routes/api-diagnose.js';
 import { runsApi } from './routes/api-runs.js';
@@ -16,6 +19,7 @@ import { scenarioRunRoutes } from './routes/scenario-runs.js';
 import { scenarioRunner } from './runner/scenario-runner.js';
 import { staticFiles } from './routes/static.js';
 import { openDb, type Db } from './store/db.js';
+import { explainAfterPaste } from './web/paste-run.js';
 import { scenarioCards, type ScenarioCard } from './web/scenario-cards.js';
 
 export interface AppDeps {
@@ -33,22 +37,33 @@ export interface AppDeps {
   clock?: () => number;
   /** the scenario run registry; built from db, runner and config when left out (it must use the same db) */
   agent?: RunRegistry;
+  /** the LLM sidecar: main.ts passes readLlmConfig(process.env); left out, no endpoint (explanations
+   * are skipped, visibly) and the cache is the llm_cache table of `db` */
+  llm?: { config: LlmConfig | null; cache?: ExplanationCache };
 }
 
+/** The LLM sidecar as the routes and the agent loop use it. */
+export interface LlmDeps { config: LlmConfig | null; cache: ExplanationCache; taxonomyIds: string[] }
+
 /** What the routes get: every dependency resolved. */
-export type FullDeps = AppDeps & { db: Db; scenarios: Scenario[]; agent: RunRegistry; cards: ScenarioCard[] };
+export type FullDeps = Omit<AppDeps, 'llm'> & { db: Db; scenarios: Scenario[]; agent: RunRegistry; cards: ScenarioCard[]; llm: LlmDeps };
 
 export function resolveDeps(deps: AppDeps): FullDeps {
   const db = deps.db ?? openDb(':memory:').db;
   const { config } = deps;
   const scenarios = deps.scenarios ?? loadScenarios();
+  const llm: LlmDeps = {
+    config: deps.llm?.config ?? null,
+    cache: deps.llm?.cache ?? sqliteCache(db),
+    taxonomyIds: deps.taxonomy.patterns.map((p) => p.id),
+  };
   const runner: ScenarioRunner = deps.runner ?? ((scenario, params, label, { signal, mode }) =>
     scenarioRunner(scenario, { mode, timeScale: config.simTimeScale, speed: config.replaySpeed, signal })(params, label));
   const agent = deps.agent ?? new RunRegistry({
-    db, taxonomy: deps.taxonomy, runner, maxConcurrent: config.maxConcurrentRuns, now: deps.clock,
+    db, taxonomy: deps.taxonomy, runner, maxConcurrent: config.maxConcurrentRuns, now: deps.clock, llm,
     costs: { dollarsPerGpuHour: config.dollarsPerGpuHour, manualDebugHours: config.manualDebugHours, engineerDollarsPerHour: config.engineerDollarsPerHour },
   });
-  return { ...deps, db, scenarios, agent, cards: scenarioCards(scenarios) };
+  return { ...deps, db, scenarios, agent, cards: scenarioCards(scenarios), llm };
 }
 
 /** Builds the whole HTTP app from its dependencies; no side effects, so tests call it freely. */
@@ -80,6 +95,8 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/runs', runsApi(deps));
   app.route('/api', apiPage(deps));
   app.route('/', scenarioRunRoutes(deps));
+  // the form's POST /runs stores the run; this explains it before the redirect goes out
+  app.post('/runs', explainAfterPaste(db, deps.llm));
   app.route('/runs', runsRoutes(deps));
   app.route('/history', historyPage(db));
   app.route('/', homePage(deps));

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp, resolveDeps } from './app.js';
 import { DAY_MS, readConfig } from './config.js';
 import { loadTaxonomy } from './diagnosis/taxonomy-loader.js';
+import { readLlmConfig } from './llm/config.js';
 import { openDb } from './store/db.js';
 import { markInterrupted, pruneRuns } from './store/runs.js';
 
@@ -18,11 +19,16 @@ const pruneTimer = setInterval(() => {
 }, 60 * 60 * 1000);
 pruneTimer.unref();
 
-const deps = resolveDeps({ config, taxonomy, db: store.db });
+// LLM_BASE_URL unset: explanations are skipped, visibly; the cache is the store's llm_cache table
+const llm = readLlmConfig(process.env);
+const deps = resolveDeps({ config, taxonomy, db: store.db, llm: { config: llm } });
+// the host only: a base URL may carry credentials
+const llmHost = (() => { try { return new URL(llm?.baseUrl ?? '').host; } catch { return 'an invalid LLM_BASE_URL'; } })();
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`ReplayLab listening on http://${config.host}:${info.port} (taxonomy ${taxonomy.version}, ${taxonomy.patterns.length} patterns; `
-    + `store ${config.dbFile}, ${pruned} runs pruned, ${interrupted} marked interrupted)`);
+    + `store ${config.dbFile}, ${pruned} runs pruned, ${interrupted} marked interrupted; `
+    + `${llm ? `LLM ${llm.model} at ${llmHost}, timeout ${llm.timeoutMs} ms` : 'no LLM (LLM_BASE_URL unset)'})`);
 });
 const stop = () => {
   // runs cut off now are recorded as interrupted, with the reason, instead of at the next start

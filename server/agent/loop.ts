@@ -3,9 +3,12 @@ import { decide } from '../diagnosis/decide.js';
 import { LogScan } from '../diagnosis/log-scan.js';
 import { parseRunConfig } from '../diagnosis/run-config.js';
 import type { Taxonomy } from '../diagnosis/types.js';
+import type { ExplanationCache } from '../llm/cache.js';
+import type { LlmConfig } from '../llm/config.js';
 import { applyFix } from './apply-fix.js';
+import { EXPLAIN_TITLE, explainStep } from './explain-step.js';
 import type { Scenario } from './scenario.js';
-import type { AgentResult, ExperimentResult, Params, StepEvent, StepKind, StepStatus } from './types.js';
+import type { AgentResult, ExperimentResult, Params, StepEvent, StepKind, StepProgress, StepStatus } from './types.js';
 import { verify } from './verify.js';
 
 export interface AgentDeps {
@@ -16,7 +19,14 @@ export interface AgentDeps {
   manualDebugHours: number;
   engineerDollarsPerHour: number;
   maxAttempts?: number;
+  /** the LLM sidecar; left out, or with a null config, the explain step is skipped (visibly) */
+  llm?: { config: LlmConfig | null; cache: ExplanationCache };
+  /** progress of a step still running (the explanation as the model writes it, same seq, status
+   * 'running'): for live viewers only; the loop still yields each step once, when it ends */
+  onToken?: (progress: StepProgress) => void;
 }
+
+const NO_CACHE: ExplanationCache = { get: async () => null, set: async () => undefined };
 
 /** Failures worth one retry as-is (with back-off): the cause is outside the run's settings. */
 const TRANSIENT = new Set(['port_in_use', 'tokenizer_timeout', 'nccl_error']);
@@ -51,7 +61,11 @@ export async function* agentLoop(scenario: Scenario, params: Params, deps: Agent
   yield event('diagnose', 'Diagnose the root cause', failed ? 'failed' : 'ok', t, `${diagnosis.category} (confidence ${diagnosis.confidence}): ${diagnosis.root_cause}`, { diagnosis }, diagnosis.evidence);
 
   t = performance.now();
-  yield event('explain', 'Explain with the LLM', 'skipped', t, 'skipped: no LLM endpoint configured (LLM_BASE_URL is unset)');
+  const llm = { config: deps.llm?.config ?? null, cache: deps.llm?.cache ?? NO_CACHE, taxonomyIds: deps.taxonomy.patterns.map((p) => p.id), onToken: deps.onToken };
+  const explained = failed || !llm.config
+    ? await explainStep(diagnosis, { log: `${failing.stderr}\n${failing.stdout}`, config: { command: failing.command, ...scenario.context, ...params } }, llm, seq + 1, t)
+    : { status: 'skipped' as const, summary: 'skipped: the run did not fail', detail: {} };
+  yield event('explain', EXPLAIN_TITLE, explained.status, t, explained.summary, explained.detail);
 
   if (!failed) {
     for (const kind of ['plan', 'rerun', 'verify'] as const) yield event(kind, stepTitle(kind), 'skipped', performance.now(), 'skipped: the run did not fail');

@@ -2,12 +2,13 @@ import type { Db } from '../store/db.js';
 import { getRun, type RunRecord } from '../store/runs.js';
 import { listSteps } from '../store/steps.js';
 import type { RunMessage, RunRegistry } from './run-registry.js';
-import type { StepEvent } from './types.js';
+import type { StepEvent, StepProgress } from './types.js';
 
 /** What a viewer of a run receives: its steps after the one it has, then the run as stored at
- * the end (status 'done', 'failed' or 'interrupted'). Both SSE streams (JSON and HTML) are this
- * feed in two wire formats. */
-export type FeedItem = { type: 'step'; step: StepEvent } | { type: 'end'; run: RunRecord };
+ * the end (status 'done', 'failed' or 'interrupted'). Between them, live only, the progress of a
+ * step still running (same seq as the step it becomes; no event id, so a reconnect resumes after
+ * the last finished step). Both SSE streams (JSON and HTML) are this feed in two wire formats. */
+export type FeedItem = { type: 'step'; step: StepEvent } | { type: 'progress'; step: StepProgress } | { type: 'end'; run: RunRecord };
 
 /**
  * Stored steps after `after` first, then live ones, without gaps or duplicates: the feed
@@ -44,6 +45,11 @@ export async function* runFeed(registry: RunRegistry, db: Db, runId: string, aft
       if (!m) {
         await new Promise<void>((resolve) => { wake = resolve; });
         wake = null;
+        continue;
+      }
+      if (m.type === 'progress') {
+        // progress of a step the viewer already has finished (read from the store) is stale
+        if (m.step.seq > last) yield { type: 'progress', step: m.step };
         continue;
       }
       if (m.type === 'step') {

@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Taxonomy } from '../diagnosis/types.js';
+import type { ExplanationCache } from '../llm/cache.js';
+import type { LlmConfig } from '../llm/config.js';
 import type { Db } from '../store/db.js';
 import { createRun } from '../store/runs.js';
 import { appendStep, finishRun } from '../store/steps.js';
 import { agentLoop } from './loop.js';
 import type { RunRequest } from './run-request.js';
 import type { Scenario } from './scenario.js';
-import type { AgentResult, ExperimentResult, Params, StepEvent } from './types.js';
+import type { AgentResult, ExperimentResult, Params, StepEvent, StepProgress } from './types.js';
 
 /** Runs one experiment of a scenario, live or from a recording (`mode`), and says which in its
  * provenance; must end promptly (kill its process) when `signal` aborts. */
@@ -21,6 +23,8 @@ export interface RegistryDeps {
   now?: () => number;
   /** loops running at once; the rest wait in a queue (default 8) */
   maxConcurrent?: number;
+  /** the LLM sidecar for the explain step; left out, the step is skipped */
+  llm?: { config: LlmConfig | null; cache: ExplanationCache };
 }
 
 /** The final result a scenario run stores and streams as `complete`. */
@@ -34,6 +38,8 @@ export interface ScenarioRunResult extends AgentResult {
 
 export type RunMessage =
   | { type: 'step'; step: StepEvent }
+  /** a step still running (the explanation as it streams): published, never stored */
+  | { type: 'progress'; step: StepProgress }
   | { type: 'complete'; result: ScenarioRunResult }
   | { type: 'error'; status: 'failed' | 'interrupted'; message: string };
 
@@ -137,7 +143,12 @@ export class RunRegistry {
       return result;
     };
     try {
-      const loop = agentLoop(scenario, params, { taxonomy: this.deps.taxonomy, run, ...this.deps.costs });
+      const onToken = (progress: StepProgress) => {
+        if (signal.aborted || this.active.get(id) !== entry) return;
+        const step = { ...progress, startedAt: this.now() - progress.durationMs };
+        entry.emitter.emit('message', { type: 'progress', step } satisfies RunMessage);
+      };
+      const loop = agentLoop(scenario, params, { taxonomy: this.deps.taxonomy, run, ...this.deps.costs, llm: this.deps.llm, onToken });
       for (;;) {
         const next = await loop.next();
         if (signal.aborted) throw new Stopped();
@@ -159,7 +170,7 @@ export class RunRegistry {
   }
 
   /** Stores the outcome first, then tells the subscribers, then forgets the run. */
-  private end(id: string, entry: Entry, message: Exclude<RunMessage, { type: 'step' }>): void {
+  private end(id: string, entry: Entry, message: Extract<RunMessage, { type: 'complete' | 'error' }>): void {
     if (this.active.get(id) !== entry) return;
     if (message.type === 'complete') {
       const d = message.result.diagnosis;

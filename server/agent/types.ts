@@ -19,6 +19,13 @@ export interface StepEvent {
   detail: Record<string, unknown>;
 }
 
+/** A step still in progress, e.g. the explanation while the model writes it (detail.text grows).
+ * Sent live to whoever watches, with the seq of the step it becomes; never stored, so a viewer
+ * that reconnects gets the finished step from the store and no duplicate. */
+export interface StepProgress extends Omit<StepEvent, 'status'> {
+  status: 'running';
+}
+
 /** Where a recording came from; shown next to the evidence, never upgraded. */
 export interface Provenance {
   kind: 'simulated' | 'reconstructed' | 'live';

@@ -2,11 +2,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { diagnoseText } from '../diagnosis/diagnose.js';
 import { ConfigError } from '../diagnosis/run-config.js';
-import type { AppDeps } from '../app.js';
+import type { FullDeps } from '../app.js';
+import { explainDiagnosis } from '../llm/explain.js';
 import { readLogRequest, RequestError } from './read-log-request.js';
 
-/** POST /api/diagnose: the same JSON object as `replaylab diagnose --json`. */
-export function diagnoseApi(deps: AppDeps) {
+/** POST /api/diagnose: the same JSON object as `replaylab diagnose --json`. With `"explain": true`
+ * (a multipart field explain=true) it adds `explanation`: the LLM's, or `{ source: 'none', reason }`
+ * when there is none (no endpoint, timeout, a bad answer); never an error, never slower than
+ * the LLM timeout. The log and config are redacted before anything leaves the process. */
+export function diagnoseApi(deps: FullDeps) {
   const app = new Hono();
   // multipart adds boundaries and a config file to the log: allow some room above the log limit
   const limit = deps.config.maxLogBytes * 2 + 64 * 1024;
@@ -17,7 +21,11 @@ export function diagnoseApi(deps: AppDeps) {
       try {
         const body = await readLogRequest(c.req.raw, deps.config.maxLogBytes);
         if (!body.log.trim()) return c.json({ error: 'the log is empty' }, 400);
-        return c.json(diagnoseText(deps.taxonomy, body.log, body.config));
+        const diagnosis = diagnoseText(deps.taxonomy, body.log, body.config);
+        if (!body.explain) return c.json(diagnosis);
+        const { config, cache, taxonomyIds } = deps.llm;
+        const explanation = await explainDiagnosis(diagnosis, { log: body.log, config: body.config }, { config, cache, taxonomyIds });
+        return c.json({ ...diagnosis, explanation });
       } catch (e) {
         if (e instanceof RequestError) return c.json({ error: e.message }, e.status);
         if (e instanceof ConfigError) return c.json({ error: e.message, field: 'config' }, 400);

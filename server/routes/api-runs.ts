@@ -57,9 +57,12 @@ export function runsApi(deps: FullDeps) {
   return app;
 }
 
-/** The JSON wire format: `generating` per step (id = its sequence number), then `complete` or `error`. */
+/** The JSON wire format: `generating` per step (id = its sequence number), then `complete` or `error`.
+ * A step still running sends `progress` first (the step so far, status 'running', no id: a
+ * reconnect resumes after the last finished step, which then comes from the store). */
 export function jsonEvents(item: FeedItem): SSEMessage[] {
   if (item.type === 'step') return [{ event: 'generating', id: String(item.step.seq), data: JSON.stringify(item.step) }];
+  if (item.type === 'progress') return [{ event: 'progress', data: JSON.stringify(item.step) }];
   const { run } = item;
   if (run.status === 'done') return [{ event: 'complete', data: JSON.stringify({ id: run.id, status: run.status, result: run.result }) }];
   const error = (run.result as { error?: string } | null)?.error ?? (run.status === 'interrupted' ? 'interrupted: the server restarted while it ran' : 'the run failed');

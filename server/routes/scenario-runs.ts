@@ -8,8 +8,11 @@ import { RUN_MODES, type RunMode } from '../store/schema.js';
 import { isRunId } from '../store/ids.js';
 import { getRun, type RunRecord } from '../store/runs.js';
 import { listSteps } from '../store/steps.js';
+import { renderReportMarkdown } from '../report/render-markdown.js';
+import { renderReportHtml } from '../report/render-report.js';
 import { render } from '../views.js';
 import { requestOrigin } from '../web/origin.js';
+import { runReportInput } from '../web/run-report.js';
 import { scenarioRunView, statusLine } from '../web/scenario-view.js';
 import { stepView } from '../web/step-view.js';
 import { workspace } from '../web/workspace.js';
@@ -17,7 +20,8 @@ import { notFoundPage } from './not-found.js';
 import { feedResponse } from './sse.js';
 
 /** The scenario run pages' own routes: POST /scenario-runs (a card's Run button), the HTML stream
- * the running page's htmx SSE reads, and Stop. GET /runs/:id itself lives in runs.ts. */
+ * the running page's htmx SSE reads, Stop, and the finished run's report (one self-contained HTML
+ * file, or Markdown). GET /runs/:id itself lives in runs.ts. */
 export function scenarioRunRoutes(deps: FullDeps) {
   const app = new Hono();
   const { db } = deps;
@@ -51,6 +55,11 @@ export function scenarioRunRoutes(deps: FullDeps) {
     let longest = Math.max(0, ...listSteps(db, id).map((s) => s.durationMs));
     const origin = requestOrigin(c.req.raw);
     return feedResponse(c, deps, id, (item: FeedItem): SSEMessage[] => {
+      if (item.type === 'progress') {
+        // no id (a reconnect resumes after the last finished step) and no status line: the
+        // aria-live line would read every token aloud
+        return [{ data: render('fragments/stream-step', { step: stepView(item.step, longest), status: null }) }];
+      }
       if (item.type === 'step') {
         longest = Math.max(longest, item.step.durationMs);
         const status = statusLine({ ...run, status: 'running' }, [item.step], null);
@@ -60,6 +69,36 @@ export function scenarioRunRoutes(deps: FullDeps) {
       return [{ data: render('fragments/stream-end', { scenarioRun: view }) }, { event: 'done', data: view.statusLine }];
     });
   });
+
+  // the report of a finished run: 404 for a pasted run, an unknown id or a run that stopped before
+  // the end (it has no result); 409 while it still runs (the report exists once the last step is done)
+  const report = (format: 'html' | 'md') => (c: Context) => {
+    const id = c.req.param('id') ?? '';
+    const run = isRunId(id) ? getRun(db, id) : null;
+    if (!run) return notFoundPage(c);
+    const made = runReportInput(run, listSteps(db, id), deps.scenarios, new Date(deps.clock?.() ?? Date.now()));
+    if (!made.ok && made.why === 'running') {
+      c.header('Cache-Control', 'no-store');
+      c.header('Retry-After', '3');
+      return c.text(`This run is still running: its report is ready once the last step is done. Its page: /runs/${id}\n`, 409);
+    }
+    if (!made.ok) return notFoundPage(c);
+    if (format === 'md') {
+      return c.body(renderReportMarkdown(made.input), 200, {
+        'Content-Type': 'text/markdown; charset=utf-8',
+        'Content-Disposition': `inline; filename="replaylab-${id}.md"`,
+        'Cache-Control': 'private, no-cache',
+      });
+    }
+    return c.body(renderReportHtml(made.input), 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      // a download: the file is meant to be kept, attached or mailed (it loads nothing)
+      'Content-Disposition': `attachment; filename="replaylab-${id}.html"`,
+      'Cache-Control': 'private, no-cache',
+    });
+  };
+  app.get('/runs/:id/report.html', report('html'));
+  app.get('/runs/:id/report.md', report('md'));
 
   app.post('/runs/:id/stop', (c) => {
     const id = c.req.param('id');

@@ -74,3 +74,17 @@ export const artifacts = sqliteTable(
   // names are how artifacts are addressed, so one name per run; also serves the cascade delete
   (t) => [uniqueIndex('artifacts_run_id_name_idx').on(t.runId, t.name)],
 );
+
+/** Explanations from the LLM sidecar, keyed by model, prompt version, taxonomy version and a hash
+ * of the redacted prompt (server/llm/cache.ts). Read back as untrusted; pruned to a bound. */
+export const llmCache = sqliteTable(
+  'llm_cache',
+  {
+    key: text('key').primaryKey(),
+    model: text('model').notNull(),
+    answer: text('answer', { mode: 'json' }).$type<unknown>().notNull(),
+    // milliseconds since the epoch; pruning drops the oldest first
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('llm_cache_created_at_idx').on(t.createdAt)],
+);

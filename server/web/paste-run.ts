@@ -1,8 +1,15 @@
+import { eq } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import type { LlmDeps } from '../app.js';
 import { diagnoseText } from '../diagnosis/diagnose.js';
 import { ConfigError } from '../diagnosis/run-config.js';
 import type { Diagnosis, Taxonomy } from '../diagnosis/types.js';
+import { explainDiagnosis } from '../llm/explain.js';
 import { redact, type Redaction } from '../redact/redact.js';
-import type { CreateRunInput } from '../store/runs.js';
+import type { Db } from '../store/db.js';
+import { isRunId } from '../store/ids.js';
+import { getRun, type CreateRunInput } from '../store/runs.js';
+import { runs } from '../store/schema.js';
 import type { FormErrors, RunForm, Upload } from './run-form.js';
 
 export type PasteOutcome = { ok: true; run: CreateRunInput } | { ok: false; errors: FormErrors };
@@ -37,6 +44,33 @@ export function diagnosePaste(taxonomy: Taxonomy, form: RunForm): PasteOutcome {
       redactions: mergeRedactions(log.redactions, config?.redactions ?? []),
       artifacts,
     },
+  };
+}
+
+/** Asks the LLM to explain a stored pasted run and keeps the answer with its diagnosis, as
+ * `diagnosis.explanation` (the card shows it). The log and config are the stored ones, already
+ * redacted, and the prompt is redacted once more. No endpoint: `{ source: 'none', reason }` is
+ * stored, and the card says so. Never throws; never takes longer than the LLM timeout. */
+export async function explainStoredRun(db: Db, llm: LlmDeps, id: string): Promise<void> {
+  try {
+    const run = getRun(db, id);
+    const d = run?.diagnosis as (Diagnosis & { explanation?: unknown }) | null | undefined;
+    if (!run || run.kind !== 'paste' || !d || d.explanation) return;
+    const explanation = await explainDiagnosis(d, { log: run.log, config: run.config }, { config: llm.config, cache: llm.cache, taxonomyIds: llm.taxonomyIds });
+    db.update(runs).set({ diagnosis: { ...d, explanation } }).where(eq(runs.id, id)).run();
+  } catch (e) {
+    console.error(`explaining run ${id} failed`, e);
+  }
+}
+
+/** Wraps the form's POST /runs: once the run is stored (a 303 to /runs/<id>), it is explained
+ * before the redirect goes out, so the run page the browser lands on shows the explanation. */
+export function explainAfterPaste(db: Db, llm: LlmDeps): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.res.status !== 303) return;
+    const id = /^\/runs\/([^/?#]+)$/.exec(c.res.headers.get('location') ?? '')?.[1];
+    if (id && isRunId(id)) await explainStoredRun(db, llm, id);
   };
 }
 

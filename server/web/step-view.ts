@@ -1,4 +1,5 @@
-import type { StepEvent, StepStatus } from '../agent/types.js';
+import type { StepEvent, StepProgress, StepStatus } from '../agent/types.js';
+import { explanationView, type ExplanationView } from './explanation-view.js';
 import { factValue } from './view-helpers.js';
 
 /** One step of the timeline as the step partial shows it (the page and the stream alike). The
@@ -8,13 +9,16 @@ export interface StepView {
   anchor: string;
   kind: string;
   title: string;
-  status: StepStatus;
+  /** 'running': a step still in progress, streamed live (the explanation as the model writes it) */
+  status: StepStatus | 'running';
   icon: string;
   label: string;
   duration: string;
   /** 0–100 in steps of 5: the duration against the longest step known when rendering */
   bar: number;
   summary: string;
+  /** text shown under the summary, outside the details (the LLM's explanation, growing while it streams) */
+  lead: string | null;
   open: boolean;
   blocks: StepBlock[];
 }
@@ -27,9 +31,11 @@ export type StepBlock =
   | { type: 'facts'; heading: string; rows: [string, string][] }
   | { type: 'changes'; summary: string; changes: { param: string; from: string; to: string; why: string }[]; applied: string[]; command: string | null }
   | { type: 'checks'; checks: { metric: string; expected: string; actual: string; ok: boolean }[]; gaveUp: string[] }
-  | { type: 'list'; heading: string; items: string[] };
+  | { type: 'list'; heading: string; items: string[] }
+  | { type: 'explanation'; x: ExplanationView };
 
-const STATUS: Record<StepStatus, { icon: string; label: string }> = {
+const STATUS: Record<StepStatus | 'running', { icon: string; label: string }> = {
+  running: { icon: '…', label: 'Running' },
   ok: { icon: '✓', label: 'Done' },
   failed: { icon: '✗', label: 'Failed' },
   warning: { icon: '!', label: 'Warning' },
@@ -38,7 +44,7 @@ const STATUS: Record<StepStatus, { icon: string; label: string }> = {
 
 const PROVENANCE: Record<string, string> = { simulated: 'Simulated', reconstructed: 'Reconstructed', live: 'Recorded live' };
 
-export function stepView(step: StepEvent, longestMs: number): StepView {
+export function stepView(step: StepEvent | StepProgress, longestMs: number): StepView {
   const s = STATUS[step.status] ?? STATUS.warning;
   const longest = Math.max(longestMs, step.durationMs);
   return {
@@ -46,6 +52,7 @@ export function stepView(step: StepEvent, longestMs: number): StepView {
     icon: s.icon, label: s.label, duration: duration(step.durationMs),
     bar: longest > 0 ? Math.max(step.durationMs > 0 ? 5 : 0, Math.round((step.durationMs / longest) * 20) * 5) : 0,
     summary: step.summary,
+    lead: step.kind === 'explain' && typeof step.detail.text === 'string' && step.detail.text ? step.detail.text : null,
     open: step.status === 'failed' || step.status === 'warning',
     blocks: blocks(step),
   };
@@ -60,7 +67,7 @@ const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : factValue(v));
 
-function blocks(step: StepEvent): StepBlock[] {
+function blocks(step: StepEvent | StepProgress): StepBlock[] {
   const d = step.detail;
   switch (step.kind) {
     case 'record':
@@ -94,6 +101,13 @@ function blocks(step: StepEvent): StepBlock[] {
       }];
       if (d.baseline) out.push(runBlock(d.baseline, 'The baseline run'));
       return out;
+    }
+    case 'explain': {
+      // the rules' side (category and alternatives) says which category stands and why
+      const rules = obj(d.rules);
+      const alternatives = arr(rules.alternatives).map(obj).map((a) => ({ category: str(a.category) }));
+      const x = step.status === 'running' ? null : explanationView(d.explanation, { category: str(rules.category ?? ''), alternatives });
+      return x?.state === 'llm' ? [{ type: 'explanation', x }] : [];
     }
     case 'report': {
       const cost = obj(d.cost);

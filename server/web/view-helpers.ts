@@ -47,3 +47,12 @@ export function bytes(n: number): string {
 export function limitText(n: number): string {
   return n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 }
+
+/** Cuts a text to `n` characters, ending it with "…" when something was cut (never half a surrogate pair). */
+export function clip(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const cut = /[\uD800-\uDBFF]$/.test(s.slice(0, n)) ? s.slice(0, n - 1) : s.slice(0, n);
+  return `${cut}…`;
+}
+
+export { explanationView } from './explanation-view.js';

@@ -17,6 +17,12 @@ async function diagnoseVllm(page: Page) {
   await page.locator('#diagnosis-card').waitFor();
 }
 
+/** Resolves once the element's top edge is within the viewport (the page has scrolled to it). */
+const topInView = (page: Page, selector: string) => page.waitForFunction((sel) => {
+  const top = document.querySelector(sel)!.getBoundingClientRect().top;
+  return top >= 0 && top < innerHeight;
+}, selector);
+
 /** the page never scrolls sideways: wide content (the log viewer, code) scrolls in its own box */
 const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
@@ -52,6 +58,12 @@ describe.skipIf(NO_CHROMIUM)(`the page: examples, theme, layout${NO_CHROMIUM ? `
     expect(await page.inputValue('#config')).toBe(ex.config);
     expect(await page.locator('#status').textContent()).toContain(`Example loaded: ${ex.title}`);
     expect(await page.title()).toContain(ex.title);
+    // the example links are below the form: the filled log comes into view, and the status line
+    // beside it (the empty output column stays in sight on a desktop)
+    await topInView(page, '#log');
+    const status = (await page.locator('#status').boundingBox())!;
+    expect(status.y).toBeGreaterThanOrEqual(0);
+    expect(status.y + status.height).toBeLessThanOrEqual(900);
     await shot(page, 'desktop-example-loaded', false);
 
     // the swapped-in form is live: Diagnose works from it
@@ -111,7 +123,7 @@ describe.skipIf(NO_CHROMIUM)(`the page: examples, theme, layout${NO_CHROMIUM ? `
     await context.close();
   });
 
-  it('puts inputs left and outputs right on a desktop, without sideways scrolling', async () => {
+  it('puts inputs left and outputs right on a desktop, without sideways scrolling, and shows the result after Diagnose', async () => {
     const { page, context } = await newPage(browser);
     await page.goto(`${server.url}/`);
     await diagnoseVllm(page);
@@ -119,6 +131,11 @@ describe.skipIf(NO_CHROMIUM)(`the page: examples, theme, layout${NO_CHROMIUM ? `
     expect(inputs.x + inputs.width).toBeLessThanOrEqual(outputs.x);
     expect(Math.abs(inputs.y - outputs.y)).toBeLessThan(2);
     expect(await horizontalOverflow(page)).toBe(0);
+    // the Diagnose button is far down the long input column: the page scrolls up to the result,
+    // so the status line and the top of the card are on screen
+    await topInView(page, '#status');
+    await topInView(page, '#diagnosis-card');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('diagnosis-card');
     await shot(page, 'desktop-diagnosis-viewport', false);
     await context.close();
   });
@@ -138,10 +155,16 @@ describe.skipIf(NO_CHROMIUM)(`the page: examples, theme, layout${NO_CHROMIUM ? `
     expect(outputs.x + outputs.width).toBeLessThanOrEqual(PHONE.width);
     expect(await horizontalOverflow(page)).toBe(0);
     // the result is below the form: the page scrolls to the status line and the card
-    await page.waitForFunction(() => {
-      const top = document.getElementById('status')!.getBoundingClientRect().top;
-      return top >= 0 && top < innerHeight;
-    });
+    await topInView(page, '#status');
+    // the fixed command wraps on a phone, and its Copy button sits beside it, not over it
+    const command = (await page.locator('#fixed-command').boundingBox())!;
+    const copy = (await page.locator('button[data-copy="fixed-command"]').boundingBox())!;
+    expect(copy.x).toBeGreaterThanOrEqual(command.x + command.width);
+    expect(await page.locator('#fixed-command').evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    // a fact's key is never broken mid-word: each key cell is one line
+    const keyLines = await page.locator('#diagnosis-card .facts tbody th code').evaluateAll((keys) => keys.map((k) => k.getClientRects().length));
+    expect(keyLines.length).toBeGreaterThan(0);
+    expect(keyLines.every((n) => n === 1)).toBe(true);
     expect(watch).toEqual({ console: [], errors: [], dialogs: [], failed: [], foreign: [] });
     await shot(page, 'phone-diagnosis-viewport', false);
     await shot(page, 'phone-diagnosis');

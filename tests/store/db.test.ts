@@ -43,7 +43,7 @@ describe('openDb', () => {
     const tables = db.all<{ name: string }>(
       sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
     );
-    expect(tables.map((t) => t.name)).toEqual(['__drizzle_migrations', 'artifacts', 'runs', 'steps']);
+    expect(tables.map((t) => t.name)).toEqual(['__drizzle_migrations', 'artifacts', 'llm_cache', 'runs', 'steps']);
     expect(pragma(db, 'foreign_keys')).toBe(1);
     close();
   });
