@@ -48,9 +48,7 @@ export async function* agentLoop(scenario: Scenario, params: Params, deps: Agent
   yield event('detect', 'Detect the failure', failed ? 'failed' : 'ok', t, failed ? `exit status ${failing.exitCode}${failing.timedOut ? ' (timed out)' : ''}: the run failed` : 'exit status 0: the run did not fail');
 
   t = performance.now();
-  const scan = new LogScan(deps.taxonomy);
-  scan.push(Buffer.from(`${failing.stderr}\n${failing.stdout}`));
-  const scanned = scan.end();
+  const scanned = scanOf(deps.taxonomy, failing);
   const decision = decide(deps.taxonomy, scanned);
   const firing = decision.candidates.filter((c) => c.fires).map((c) => ({ category: deps.taxonomy.patterns[c.pattern].id, score: Number(c.score.toFixed(2)), suppressed_by: c.suppressedBy }));
   yield event('match', 'Match the log against the taxonomy', 'ok', t, `${deps.taxonomy.patterns.length} patterns, ${scanned.lines} lines: ${firing.map((f) => f.category).join(', ') || 'nothing fired'}`, { candidates: firing });
