@@ -32,7 +32,9 @@ export interface Provenance {
   text: string;
 }
 
-export interface TelemetrySample { t_ms: number; vram_used_gib: number; vram_total_gib: number; simulated?: boolean }
+/** One GPU memory reading: from a simulator's memory model (`simulated`) or from the GPU's own
+ * tool (`source`: nvidia-smi, amd-smi or rocm-smi), t_ms after the run started. */
+export interface TelemetrySample { t_ms: number; vram_used_gib: number; vram_total_gib: number; simulated?: boolean; source?: string }
 
 export type Params = Record<string, string | number | boolean>;
 
@@ -51,6 +53,9 @@ export interface ExperimentResult {
   metrics: Record<string, unknown>;
   telemetry: TelemetrySample[];
   provenance: Provenance;
+  /** what the diagnosis is told about the machine the run used (a live run: the detected GPU's
+   * name and memory), over the scenario's own context */
+  context?: Record<string, string | number>;
 }
 
 export interface Verification {
