@@ -16,7 +16,9 @@ import { homePage } from './routes/home.js';
 import { errorPage, notFoundPage } from './routes/not-found.js';
 import { runsRoutes } from './routes/runs.js';
 import { scenarioRunRoutes } from './routes/scenario-runs.js';
+import { createLiveOptions, type LiveOptions } from './runner/live/live-options.js';
 import { scenarioRunner } from './runner/scenario-runner.js';
+import { realExec } from './telemetry/exec.js';
 import { staticFiles } from './routes/static.js';
 import { openDb, type Db } from './store/db.js';
 import { explainAfterPaste } from './web/paste-run.js';
@@ -40,13 +42,16 @@ export interface AppDeps {
   /** the LLM sidecar: main.ts passes readLlmConfig(process.env); left out, no endpoint (explanations
    * are skipped, visibly) and the cache is the llm_cache table of `db` */
   llm?: { config: LlmConfig | null; cache?: ExplanationCache };
+  /** how live mode reaches a GPU (default: probe this machine on first use with the real
+   * nvidia-smi / amd-smi / rocm-smi; config.liveGpu false keeps live runs on the simulators) */
+  live?: LiveOptions;
 }
 
 /** The LLM sidecar as the routes and the agent loop use it. */
 export interface LlmDeps { config: LlmConfig | null; cache: ExplanationCache; taxonomyIds: string[] }
 
 /** What the routes get: every dependency resolved. */
-export type FullDeps = Omit<AppDeps, 'llm'> & { db: Db; scenarios: Scenario[]; agent: RunRegistry; cards: ScenarioCard[]; llm: LlmDeps };
+export type FullDeps = Omit<AppDeps, 'llm' | 'live'> & { db: Db; scenarios: Scenario[]; agent: RunRegistry; cards: ScenarioCard[]; llm: LlmDeps; live: LiveOptions };
 
 export function resolveDeps(deps: AppDeps): FullDeps {
   const db = deps.db ?? openDb(':memory:').db;
@@ -57,13 +62,16 @@ export function resolveDeps(deps: AppDeps): FullDeps {
     cache: deps.llm?.cache ?? sqliteCache(db),
     taxonomyIds: deps.taxonomy.patterns.map((p) => p.id),
   };
+  const live = deps.live ?? createLiveOptions({
+    enabled: config.liveGpu, exec: realExec, scenarios, telemetryIntervalMs: config.telemetryIntervalMs,
+  });
   const runner: ScenarioRunner = deps.runner ?? ((scenario, params, label, { signal, mode }) =>
-    scenarioRunner(scenario, { mode, timeScale: config.simTimeScale, speed: config.replaySpeed, signal })(params, label));
+    scenarioRunner(scenario, { mode, timeScale: config.simTimeScale, speed: config.replaySpeed, signal, live })(params, label));
   const agent = deps.agent ?? new RunRegistry({
     db, taxonomy: deps.taxonomy, runner, maxConcurrent: config.maxConcurrentRuns, now: deps.clock, llm,
     costs: { dollarsPerGpuHour: config.dollarsPerGpuHour, manualDebugHours: config.manualDebugHours, engineerDollarsPerHour: config.engineerDollarsPerHour },
   });
-  return { ...deps, db, scenarios, agent, cards: scenarioCards(scenarios), llm };
+  return { ...deps, db, scenarios, agent, cards: scenarioCards(scenarios), llm, live };
 }
 
 /** Builds the whole HTTP app from its dependencies; no side effects, so tests call it freely. */

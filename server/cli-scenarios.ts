@@ -5,7 +5,10 @@ import type { StepEvent } from './agent/types.js';
 import { readConfig } from './config.js';
 import { loadTaxonomy } from './diagnosis/taxonomy-loader.js';
 import { runsDir } from './runner/recording.js';
-import { scenarioRunner, type RunMode } from './runner/scenario-runner.js';
+import { describeLiveEnvironment } from './runner/live/environment.js';
+import { createLiveOptions } from './runner/live/live-options.js';
+import { scenarioRunner } from './runner/scenario-runner.js';
+import { createExec } from './telemetry/exec.js';
 import type { CliIO } from './cli.js';
 
 const ICON: Record<StepEvent['status'], string> = { ok: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
@@ -22,15 +25,23 @@ export async function scenarioCommand(args: string[], io: CliIO, record: boolean
     io.stderr.write(`replaylab: name a scenario: ${scenarios.map((s) => s.id).join(', ')}\n`);
     return 1;
   }
-  if (values.mode !== 'replay' && values.mode !== 'live') { io.stderr.write('replaylab: --mode is replay or live\n'); return 1; }
-  const tax = loadTaxonomy(readConfig(io.env).taxonomyDirs);
+  const modes = record ? ['live', 'simulator'] : ['replay', 'live'];
+  const mode = record && values.mode === 'replay' ? 'live' : values.mode!; // record's default
+  if (!modes.includes(mode)) { io.stderr.write(`replaylab: --mode is ${modes.join(' or ')}\n`); return 1; }
+  const config = readConfig(io.env);
+  const tax = loadTaxonomy(config.taxonomyDirs);
+  const live = createLiveOptions({ enabled: config.liveGpu && mode === 'live', exec: createExec({ env: io.env }), scenarios, telemetryIntervalMs: config.telemetryIntervalMs, env: io.env });
+  if (mode === 'live' && !values.json) io.stderr.write(`live mode: ${config.liveGpu ? describeLiveEnvironment(await live.environment()) : 'off (REPLAYLAB_LIVE_GPU=off): the CPU simulators run'}\n`);
   let failed = 0;
   for (const scenario of chosen) {
     const run = scenarioRunner(scenario, {
-      mode: record ? 'live' : (values.mode as RunMode), speed: Number(values.speed) || 0,
+      mode: mode === 'replay' ? 'replay' : 'live', speed: Number(values.speed) || 0,
       recordTo: record ? (values.out ?? runsDir()) : undefined,
+      live: mode === 'live' ? live : undefined,
     });
-    const loop = agentLoop(scenario, scenario.params, { taxonomy: tax, run, dollarsPerGpuHour: 1.99, manualDebugHours: 2, engineerDollarsPerHour: 75 });
+    const loop = agentLoop(scenario, scenario.params, {
+      taxonomy: tax, run, dollarsPerGpuHour: config.dollarsPerGpuHour, manualDebugHours: config.manualDebugHours, engineerDollarsPerHour: config.engineerDollarsPerHour,
+    });
     if (!values.json) io.stdout.write(`\n${scenario.title}\n`);
     for (;;) {
       const next = await loop.next();

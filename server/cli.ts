@@ -21,8 +21,11 @@ Usage:
   replaylab scenario ID [--mode replay|live] [--speed N] [--json]
       Run a demo scenario through the agent loop: fail, diagnose, fix, re-run, verify. Replay uses
       the recording in runs/ when there is one for exactly these settings, else the CPU simulator.
-  replaylab record [ID...] [--out DIR]
-      Run scenarios with the CPU simulator and save every run as a recording (runs/ by default).
+      Live runs the scenario's real program (vllm serve, a PyTorch step) on this machine's GPU,
+      found with nvidia-smi / amd-smi / rocm-smi, when the program is installed; else the simulator.
+  replaylab record [ID...] [--out DIR] [--mode live|simulator]
+      Run scenarios and save every run as a recording (runs/ by default): live on this machine's
+      GPU where it can (the default), or --mode simulator for the CPU simulators only.
   replaylab --help
 
 Exit status: 0 a diagnosis was produced (scenario: recovered), 1 usage error, 2 unreadable input,

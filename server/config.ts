@@ -27,6 +27,11 @@ export interface AppConfig {
   /** …against this estimate of debugging the same failure by hand */
   manualDebugHours: number;
   engineerDollarsPerHour: number;
+  /** live mode on a machine with a GPU runs the scenarios' real programs; false
+   * (REPLAYLAB_LIVE_GPU=off) keeps live mode on the CPU simulators even there */
+  liveGpu: boolean;
+  /** a live run samples GPU memory with nvidia-smi / amd-smi / rocm-smi this often */
+  telemetryIntervalMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -54,6 +59,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dollarsPerGpuHour: num(env.REPLAYLAB_DOLLARS_PER_GPU_HOUR, 1.99),
     manualDebugHours: num(env.REPLAYLAB_MANUAL_DEBUG_HOURS, 2),
     engineerDollarsPerHour: num(env.REPLAYLAB_ENGINEER_DOLLARS_PER_HOUR, 75),
+    liveGpu: !/^(off|0|false|no)$/i.test(env.REPLAYLAB_LIVE_GPU ?? ''),
+    telemetryIntervalMs: int(env.REPLAYLAB_TELEMETRY_INTERVAL_MS, 1000),
   };
 }
 

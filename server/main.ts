@@ -3,6 +3,7 @@ import { createApp, resolveDeps } from './app.js';
 import { DAY_MS, readConfig } from './config.js';
 import { loadTaxonomy } from './diagnosis/taxonomy-loader.js';
 import { readLlmConfig } from './llm/config.js';
+import { describeLiveEnvironment } from './runner/live/environment.js';
 import { openDb } from './store/db.js';
 import { markInterrupted, pruneRuns } from './store/runs.js';
 
@@ -25,6 +26,10 @@ const deps = resolveDeps({ config, taxonomy, db: store.db, llm: { config: llm } 
 // the host only: a base URL may carry credentials
 const llmHost = (() => { try { return new URL(llm?.baseUrl ?? '').host; } catch { return 'an invalid LLM_BASE_URL'; } })();
 const app = createApp(deps);
+// probe the GPU now (nvidia-smi / amd-smi / rocm-smi, a few ms without one) so the first page knows
+if (config.liveGpu) {
+  deps.live.environment().then((env) => console.log(`live mode: ${describeLiveEnvironment(env)}`), (e) => console.error('GPU probe failed', e));
+}
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`ReplayLab listening on http://${config.host}:${info.port} (taxonomy ${taxonomy.version}, ${taxonomy.patterns.length} patterns; `
     + `store ${config.dbFile}, ${pruned} runs pruned, ${interrupted} marked interrupted; `

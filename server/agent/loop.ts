@@ -54,14 +54,14 @@ export async function* agentLoop(scenario: Scenario, params: Params, deps: Agent
   yield event('match', 'Match the log against the taxonomy', 'ok', t, `${deps.taxonomy.patterns.length} patterns, ${scanned.lines} lines: ${firing.map((f) => f.category).join(', ') || 'nothing fired'}`, { candidates: firing });
 
   t = performance.now();
-  const diagnosis = conclude(deps.taxonomy, scanned, parseRunConfig({ command: failing.command, ...scenario.context, ...params }));
+  const diagnosis = conclude(deps.taxonomy, scanned, parseRunConfig({ command: failing.command, ...scenario.context, ...params, ...failing.context }));
   result.diagnosis = diagnosis;
   yield event('diagnose', 'Diagnose the root cause', failed ? 'failed' : 'ok', t, `${diagnosis.category} (confidence ${diagnosis.confidence}): ${diagnosis.root_cause}`, { diagnosis }, diagnosis.evidence);
 
   t = performance.now();
   const llm = { config: deps.llm?.config ?? null, cache: deps.llm?.cache ?? NO_CACHE, taxonomyIds: deps.taxonomy.patterns.map((p) => p.id), onToken: deps.onToken };
   const explained = failed || !llm.config
-    ? await explainStep(diagnosis, { log: `${failing.stderr}\n${failing.stdout}`, config: { command: failing.command, ...scenario.context, ...params } }, llm, seq + 1, t)
+    ? await explainStep(diagnosis, { log: `${failing.stderr}\n${failing.stdout}`, config: { command: failing.command, ...scenario.context, ...params, ...failing.context } }, llm, seq + 1, t)
     : { status: 'skipped' as const, summary: 'skipped: the run did not fail', detail: {} };
   yield event('explain', EXPLAIN_TITLE, explained.status, t, explained.summary, explained.detail);
 
@@ -89,7 +89,7 @@ export async function* agentLoop(scenario: Scenario, params: Params, deps: Agent
     fixed = await deps.run(next.params, 'fixed');
     result.attempts.push(fixed);
     if (fixed.exitCode === 0) break;
-    const again = conclude(deps.taxonomy, scanOf(deps.taxonomy, fixed), parseRunConfig({ command: fixed.command, ...scenario.context, ...next.params }));
+    const again = conclude(deps.taxonomy, scanOf(deps.taxonomy, fixed), parseRunConfig({ command: fixed.command, ...scenario.context, ...next.params, ...fixed.context }));
     const further = applyFix(next.params, again.fix);
     if (!further.applied.length) break;
     next = further;

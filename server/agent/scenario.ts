@@ -20,8 +20,24 @@ export interface Scenario {
   context: Record<string, string | number>;
   baseline: Params;
   verify: { metric: string; op: 'eq' | 'gte' | 'lte' | 'within'; value?: string | number | boolean; of?: string; tolerance?: number }[];
+  /** what live mode runs on a machine with a GPU where the tool is installed; absent: the simulator */
+  live?: LiveSpec;
   file: string;
 }
+
+/** A live run, as data: which program ReplayLab starts and how, never a command string. */
+export type LiveSpec =
+  /** `vllm serve MODEL --flags` from params (or from `server`, the load scenario's fixed server),
+   * wait for start-up, run the workload against its OpenAI-compatible API, then stop it */
+  | { kind: 'vllm-serve'; server?: Params; workload: LiveWorkload; startup_timeout_s: number }
+  /** `python3 scenarios/<script> --flags` from params plus `args`; needs `module` importable with a GPU */
+  | { kind: 'python'; script: string; args: string[]; module: string; timeout_s: number };
+
+export type LiveWorkload =
+  /** a short benchmark: `prompts` requests one at a time, `max_tokens` each → tokens/s */
+  | { kind: 'benchmark'; prompts: number; max_tokens: number }
+  /** the scenario's own load: params prompts / budget_s / concurrency, `max_tokens` per prompt */
+  | { kind: 'load'; max_tokens: number };
 
 const z = () => (createRequire(import.meta.url)('zod') as typeof import('zod')).z;
 const value = () => z().union([z().string(), z().number(), z().boolean()]);
@@ -41,6 +57,25 @@ function schema() {
       metric: Z.string(), op: Z.enum(['eq', 'gte', 'lte', 'within']),
       value: value().optional(), of: Z.string().optional(), tolerance: Z.number().optional(),
     })).min(1),
+    live: Z.discriminatedUnion('kind', [
+      Z.strictObject({
+        kind: Z.literal('vllm-serve'),
+        server: Z.record(Z.string(), value()).optional(),
+        workload: Z.discriminatedUnion('kind', [
+          Z.strictObject({ kind: Z.literal('benchmark'), prompts: Z.number().int().min(1).max(100), max_tokens: Z.number().int().min(1).max(8192) }),
+          Z.strictObject({ kind: Z.literal('load'), max_tokens: Z.number().int().min(1).max(8192) }),
+        ]),
+        startup_timeout_s: Z.number().positive().max(3600).default(900),
+      }),
+      Z.strictObject({
+        kind: Z.literal('python'),
+        // a file under scenarios/, never a path from elsewhere
+        script: Z.string().regex(/^[a-z0-9_/-]+\.py$/).refine((p) => !p.includes('..')),
+        args: Z.array(Z.string()).default([]),
+        module: Z.string().regex(/^[a-z_][a-z0-9_]*$/),
+        timeout_s: Z.number().positive().max(3600).default(600),
+      }),
+    ]).optional(),
   });
 }
 

@@ -15,13 +15,17 @@ const largestDivisorAtMost = (n: number, cap: number): number => {
 export const batchFit: PlanRule = (ctx) => {
   const f = ctx.facts;
   const v = ctx.config.values;
-  const capacity = num(f.gpu_capacity_gib) ?? num(f.device_limit_gib) ?? num(f.gpu_total_gib) ?? num(v.gpu_mem_gib) ?? num(v.gpu_total_gib);
+  // a process capped with set_per_process_memory_fraction may use its cap ("8.00 GiB allowed;"),
+  // not the card: then what it needed is its own use, whatever else the card holds
+  const allowed = num(f.gpu_allowed_gib);
+  const capacity = allowed ?? num(f.gpu_capacity_gib) ?? num(f.device_limit_gib) ?? num(f.gpu_total_gib) ?? num(v.gpu_mem_gib) ?? num(v.gpu_total_gib);
   const allocated = num(f.gpu_allocated_gib) ?? num(f.currently_allocated_gib);
   const tried = num(f.tried_alloc_gib);
   const free = num(f.gpu_free_gib);
   // what the step needed: everything in use (PyTorch's and the rest: CUDA context, other
   // processes) plus the failed request; at least what PyTorch had allocated plus the request
-  const inUse = capacity !== undefined && free !== undefined ? capacity - free : allocated;
+  const inUse = allowed !== undefined ? num(f.process_in_use_gib) ?? allocated
+    : capacity !== undefined && free !== undefined ? capacity - free : allocated;
   const demand = inUse !== undefined && tried !== undefined ? Math.max(inUse, allocated ?? 0) + tried : undefined;
   const used = demand !== undefined && tried !== undefined ? demand - tried : undefined;
 

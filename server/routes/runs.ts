@@ -4,6 +4,7 @@ import type { FullDeps } from '../app.js';
 import { isRunId } from '../store/ids.js';
 import { createRun, getArtifact, getRun } from '../store/runs.js';
 import { render } from '../views.js';
+import { liveMachine } from '../web/live-machine.js';
 import { varyOnHtmx, wantsFragment } from '../web/htmx.js';
 import { requestOrigin } from '../web/origin.js';
 import { diagnosePaste } from '../web/paste-run.js';
@@ -27,7 +28,7 @@ export function runsRoutes(deps: FullDeps) {
    * column (retargeted there) plus the status line. Nothing has been stored. */
   const formFailure = (c: Context, status: 400 | 413 | 415, values: FormValues, errors: FormErrors) => {
     varyOnHtmx(c);
-    const data = { ...workspace(max, { values, errors, status: ERROR_STATUS, scenarios: deps.cards }), title: 'Not diagnosed' };
+    const data = { ...workspace(max, { values, errors, status: ERROR_STATUS, scenarios: deps.cards, machine: liveMachine(deps.live) }), title: 'Not diagnosed' };
     if (!wantsFragment(c)) return c.html(render('pages/home', data), status);
     c.header('HX-Retarget', '#inputs');
     c.header('HX-Reswap', 'outerHTML');

@@ -16,6 +16,7 @@ import { runReportInput } from '../web/run-report.js';
 import { scenarioRunView, statusLine } from '../web/scenario-view.js';
 import { stepView } from '../web/step-view.js';
 import { workspace } from '../web/workspace.js';
+import { liveMachine } from '../web/live-machine.js';
 import { notFoundPage } from './not-found.js';
 import { feedResponse } from './sse.js';
 
@@ -117,13 +118,13 @@ export function scenarioRunPage(c: Context, deps: FullDeps, run: RunRecord, frag
   const steps = listSteps(deps.db, run.id);
   const view = scenarioRunView(run, steps, requestOrigin(c.req.raw), deps.agent.queuePosition(run.id));
   const data = {
-    ...workspace(deps.config.maxLogBytes, { scenarios: deps.cards, scenarioRun: view, status: view.statusLine }),
+    ...workspace(deps.config.maxLogBytes, { scenarios: deps.cards, machine: liveMachine(deps.live), scenarioRun: view, status: view.statusLine }),
     title: `Scenario: ${run.title}`, refresh: view.running ? 3 : null,
   };
   return c.html(render(fragment ? 'fragments/run-result' : 'pages/home', data));
 }
 
 function notStarted(c: Context, deps: FullDeps, message: string, status: 400 | 413 = 400) {
-  const data = workspace(deps.config.maxLogBytes, { scenarios: deps.cards, status: `Not started: ${message}.` });
+  const data = workspace(deps.config.maxLogBytes, { scenarios: deps.cards, machine: liveMachine(deps.live), status: `Not started: ${message}.` });
   return c.html(render('pages/home', { ...data, title: 'Not started' }), status);
 }

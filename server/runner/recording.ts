@@ -20,6 +20,8 @@ export interface Manifest {
   simulated_ms: number | null;
   provenance: ExperimentResult['provenance'];
   metrics: Record<string, unknown>;
+  /** a live run's machine (GPU name and memory), told to the diagnosis when it is replayed */
+  context?: Record<string, string | number>;
   recorded_at: string;
   recorder: string;
 }
@@ -46,7 +48,7 @@ export function writeRecording(root: string, scenario: string, run: ExperimentRe
   const manifest: Manifest = {
     format: 'replaylab-recording/1', scenario, label: run.label, params: run.params, command: run.command,
     exit_code: run.exitCode, timed_out: run.timedOut, duration_ms: run.durationMs, simulated_ms: run.simulatedMs,
-    provenance: run.provenance, metrics: run.metrics, recorded_at: new Date().toISOString(), recorder,
+    provenance: run.provenance, metrics: run.metrics, ...(run.context ? { context: run.context } : {}), recorded_at: new Date().toISOString(), recorder,
   };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(dir, 'output.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');

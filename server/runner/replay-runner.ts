@@ -20,7 +20,7 @@ export async function replayRecording(rec: Recording, speed: number, onLine?: (l
     label: m.label, command: m.command, params: m.params,
     exitCode: signal?.aborted ? 130 : m.exit_code, timedOut: m.timed_out,
     durationMs: m.duration_ms, simulatedMs: m.simulated_ms,
-    stdout, stderr, metrics: m.metrics, telemetry: rec.telemetry,
+    stdout, stderr, metrics: m.metrics, telemetry: rec.telemetry, ...(m.context ? { context: m.context } : {}),
     provenance: { kind: m.provenance.kind, text: `replayed recording ${m.recorded_at.slice(0, 10)} — ${m.provenance.text}` },
   };
 }

@@ -1,8 +1,12 @@
 import type { Scenario } from '../agent/scenario.js';
 import type { ExperimentResult, Params } from '../agent/types.js';
+import type { LiveOptions } from './live/live-options.js';
+import { liveUnavailable } from './live/environment.js';
+import { runLive } from './live/live-runner.js';
+import type { OutputLine } from './output-lines.js';
 import { findRecording, runsDir, writeRecording } from './recording.js';
 import { replayRecording } from './replay-runner.js';
-import { runSimulator, type OutputLine } from './simulator-runner.js';
+import { runSimulator } from './simulator-runner.js';
 
 export type RunMode = 'replay' | 'live';
 
@@ -17,22 +21,39 @@ export interface RunnerOptions {
   runs?: string;
   signal?: AbortSignal;
   onLine?: (label: ExperimentResult['label'], line: OutputLine) => void;
+  /** how live mode reaches a GPU; left out, live mode runs the simulator */
+  live?: LiveOptions;
 }
 
-/** The experiment runner for one scenario: replay a recording of exactly these params when one
- * exists (and mode is replay), otherwise run the CPU simulator. Commands come only from scenario
- * files; this machine has no GPU path yet, and the provenance says which one ran. */
+/** The experiment runner for one scenario. Replay: the recording of exactly these params when
+ * one exists. Live: the scenario's own program on this machine's GPU when there is one and the
+ * program is installed. Otherwise the CPU simulator — and the provenance says which ran and why.
+ * Commands come only from scenario files. */
 export function scenarioRunner(scenario: Scenario, opts: RunnerOptions) {
   return async (params: Params, label: ExperimentResult['label']): Promise<ExperimentResult> => {
-    const rec = opts.mode === 'replay' ? findRecording(opts.runs ?? runsDir(), scenario.id, label, params) : null;
-    if (rec) return replayRecording(rec, opts.speed ?? 1, (l) => opts.onLine?.(label, l), opts.signal);
+    const signal = opts.signal ?? new AbortController().signal;
     const lines: OutputLine[] = [];
-    const result = await runSimulator(scenario, params, label, {
-      timeScale: opts.timeScale ?? 0.01,
-      onLine: (l) => { lines.push(l); opts.onLine?.(label, l); },
-    }, opts.signal);
+    const onLine = (l: OutputLine) => { lines.push(l); opts.onLine?.(label, l); };
+    const rec = opts.mode === 'replay' ? findRecording(opts.runs ?? runsDir(), scenario.id, label, params) : null;
+    if (rec) return replayRecording(rec, opts.speed ?? 1, (l) => opts.onLine?.(label, l), signal);
+
+    let why = 'no recording of these params';
+    if (opts.mode === 'live' && opts.live) {
+      const live = opts.live;
+      const env = live.enabled ? await live.environment(scenario.live?.kind === 'python' ? scenario.live.module : undefined) : null;
+      const unavailable = env ? liveUnavailable(scenario.live, env) : 'live GPU runs are off here (REPLAYLAB_LIVE_GPU=off)';
+      if (env?.gpu.found && !unavailable) {
+        const result = await live.lock.run(signal, () => runLive(scenario, params, label, {
+          exec: live.exec, env: { ...env, gpu: env.gpu as typeof env.gpu & { found: true } },           telemetryIntervalMs: live.telemetryIntervalMs, processEnv: live.env, signal, onLine,
+        }));
+        if (opts.recordTo) writeRecording(opts.recordTo, scenario.id, result, lines, `replaylab record (live on ${env.gpu.gpus[0].name})`);
+        return result;
+      }
+      why = `live mode: ${unavailable}`;
+    }
+    const result = await runSimulator(scenario, params, label, { timeScale: opts.timeScale ?? 0.01, onLine }, signal);
     if (opts.recordTo) writeRecording(opts.recordTo, scenario.id, result, lines, 'replaylab record (CPU simulator)');
-    if (opts.mode === 'replay') result.provenance = { ...result.provenance, text: `${result.provenance.text} — no recording of these params, so the simulator ran` };
+    if (opts.mode === 'replay' || opts.live) result.provenance = { ...result.provenance, text: `${result.provenance.text} — ${why}, so the simulator ran` };
     return result;
   };
 }

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { Scenario } from '../agent/scenario.js';
 import type { ExperimentResult, Params, TelemetrySample } from '../agent/types.js';
 import { patchCommand } from '../planner/patch-command.js';
+import { lastJsonLine, lineSplitter, type OutputLine } from './output-lines.js';
 import { SIMULATOR_ENTRIES } from './simulators/index.js';
+
+export type { OutputLine } from './output-lines.js';
 
 const ENTRY = { 'vllm-startup': SIMULATOR_ENTRIES.vllmStartup, 'train-step': SIMULATOR_ENTRIES.trainStep, 'load-run': SIMULATOR_ENTRIES.loadRun } as const;
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -17,21 +20,6 @@ export interface SimulatorRunnerOptions {
   timeoutMs?: number;
   /** every output line as it arrives, with ms since the start (the recorder keeps them) */
   onLine?: (line: OutputLine) => void;
-}
-
-export interface OutputLine { t_ms: number; stream: 'stdout' | 'stderr'; line: string }
-
-/** Splits a stream into lines as chunks arrive, stamping each with the time it completed. */
-function lineSplitter(stream: OutputLine['stream'], started: number, emit: (l: OutputLine) => void) {
-  let partial = '';
-  return {
-    push(chunk: string) {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop()!;
-      for (const line of parts) emit({ t_ms: Math.round(performance.now() - started), stream, line });
-    },
-    end() { if (partial) emit({ t_ms: Math.round(performance.now() - started), stream, line: partial }); },
-  };
 }
 
 /** Flags in the tool's own style from scenario params: `max_model_len: 65536` → `--max-model-len 65536`;
@@ -100,13 +88,4 @@ function readTelemetry(file: string): TelemetrySample[] {
   } catch {
     return [];
   }
-}
-
-function lastJsonLine(stdout: string): Record<string, unknown> {
-  const lines = stdout.trim().split('\n').reverse();
-  for (const l of lines) {
-    if (!l.startsWith('{')) continue;
-    try { return JSON.parse(l) as Record<string, unknown>; } catch { /* not the metrics line */ }
-  }
-  return {};
 }

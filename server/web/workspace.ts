@@ -2,6 +2,7 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import { EXAMPLES, type Example } from '../examples.js';
 import type { RunRecord } from '../store/runs.js';
 import { logView, type LogView } from './log-view.js';
+import type { LiveMachine } from './live-machine.js';
 import type { ScenarioCard } from './scenario-cards.js';
 import type { ScenarioRunView } from './scenario-view.js';
 import { EMPTY_VALUES, type FormErrors, type FormValues } from './run-form.js';
@@ -22,6 +23,8 @@ export interface Workspace {
   scenarios: readonly ScenarioCard[];
   /** a scenario run's summary and timeline, in place of a diagnosis card */
   scenarioRun: ScenarioRunView | null;
+  /** what live mode does on this machine (null: not probed yet) */
+  machine: LiveMachine | null;
 }
 
 export interface RunView {
@@ -45,7 +48,7 @@ export const IDLE_STATUS = 'Paste a crash log or upload stderr, then choose Diag
 export const ERROR_STATUS = 'Not diagnosed: see the message next to the field.';
 
 export function workspace(maxLogBytes: number, parts: Partial<Workspace> = {}): Workspace {
-  return { values: EMPTY_VALUES, errors: {}, status: IDLE_STATUS, examples: EXAMPLES, activeExample: null, run: null, maxLogBytes, logNote: null, scenarios: [], scenarioRun: null, ...parts };
+  return { values: EMPTY_VALUES, errors: {}, status: IDLE_STATUS, examples: EXAMPLES, activeExample: null, run: null, maxLogBytes, logNote: null, scenarios: [], scenarioRun: null, machine: null, ...parts };
 }
 
 export function runView(run: RunRecord, origin: string): RunView {

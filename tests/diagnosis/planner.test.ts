@@ -50,6 +50,17 @@ describe('fix planning', () => {
     expect(d.fix!.command).toBe('python train.py --batch-size 32 --gradient-accumulation-steps 2');
   });
 
+  it('batch_too_large_runtime in a process capped with set_per_process_memory_fraction: the cap, not the card, is the capacity', () => {
+    const log = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 512.00 MiB. GPU 0 has a total capacity of 139.81 GiB of which 131.02 GiB is free. Including non-PyTorch memory, this process has 7.87 GiB memory in use. 8.00 GiB allowed; Of the allocated memory 7.50 GiB is allocated by PyTorch, and 10.00 MiB is reserved by PyTorch but unallocated.';
+    const d = diagnoseText(tax, log, 'python3 train_step.py --batch-size 64 --gradient-accumulation-steps 1');
+    expect(d.category).toBe('batch_too_large_runtime');
+    // this process: 7.87 GiB in use + 0.5 requested = 8.37 GiB at batch 64 (the card's 139.81 GiB
+    // would say it fits); 64 x (8 x 0.9) / 8.37 = 55.1 → 32; accumulation 1 → 2
+    expect(change(d, 'batch_size')).toMatchObject({ from: 64, to: 32 });
+    expect(change(d, 'gradient_accumulation_steps')).toMatchObject({ from: 1, to: 2 });
+    expect(change(d, 'batch_size')!.why).toContain('8 GiB x 0.9');
+  });
+
   it('gpu_arch_unsupported on an RDNA2 card: the override value of its ISA family', () => {
     const log = 'rocBLAS error: Cannot read /opt/rocm/lib/rocblas/library/TensileLibrary.dat: No such file or directory for GPU arch : gfx1032\nAborted (core dumped)';
     const d = diagnoseText(tax, log);

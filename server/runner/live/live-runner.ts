@@ -1,0 +1,66 @@
+import { dirname } from 'node:path';
+import type { Scenario } from '../../agent/scenario.js';
+import type { ExperimentResult, Params, TelemetrySample } from '../../agent/types.js';
+import type { Exec } from '../../telemetry/exec.js';
+import { startSampler } from '../../telemetry/sampler.js';
+import { lastJsonLine, type OutputLine } from '../output-lines.js';
+import type { LiveEnvironment } from './environment.js';
+import { runPythonLive } from './python-live.js';
+import { runVllmLive } from './vllm-live.js';
+
+export interface LiveRunDeps {
+  exec: Exec;
+  env: LiveEnvironment & { gpu: { found: true } };
+  telemetryIntervalMs: number;
+  /** the environment the live program runs in (liveProcessEnv adds to it) */
+  processEnv: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  onLine: (l: OutputLine) => void;
+}
+
+/** The environment a live program gets: ours, with nothing downloaded at run time (a model must
+ * already be in the local Hugging Face cache unless HF_HUB_OFFLINE says otherwise) and no usage
+ * reports sent. */
+export function liveProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, HF_HUB_OFFLINE: env.HF_HUB_OFFLINE ?? '1', VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1', PYTHONUNBUFFERED: '1' };
+}
+
+/** Runs the scenario's live program on this machine's GPU while sampling the GPU's memory with
+ * its vendor tool, and states exactly that in the provenance. */
+export async function runLive(scenario: Scenario, params: Params, label: ExperimentResult['label'], deps: LiveRunDeps): Promise<ExperimentResult> {
+  const live = scenario.live!;
+  const { gpu } = deps.env;
+  const card = gpu.gpus[0];
+  const sampler = startSampler({ exec: deps.exec, tool: gpu.tool, gpuIndex: card.index, intervalMs: deps.telemetryIntervalMs });
+  const started = performance.now();
+  const o = { env: liveProcessEnv(deps.processEnv), signal: deps.signal, onLine: deps.onLine };
+  let run: { exitCode: number; timedOut: boolean; argv: string[]; child: { lines: OutputLine[] }; metrics?: Record<string, unknown> };
+  let command: string;
+  let telemetry: TelemetrySample[] = [];
+  try {
+    if (live.kind === 'vllm-serve') {
+      run = await runVllmLive(live, params, o);
+      command = live.workload.kind === 'load'
+        ? `${run.argv.join(' ')} ; load: --prompts ${params.prompts} --budget-s ${params.budget_s} --concurrency ${params.concurrency ?? 1}`
+        : run.argv.join(' ');
+    } else {
+      run = await runPythonLive(live, params, { ...o, scenariosDir: dirname(scenario.file) });
+      command = ['python3', `scenarios/${live.script}`, ...run.argv.slice(3)].join(' ');
+    }
+  } finally {
+    telemetry = await sampler.stop();
+  }
+  const lines = run.child.lines;
+  const text = (stream: OutputLine['stream']) => lines.filter((l) => l.stream === stream).map((l) => l.line).join('\n');
+  const stdout = text('stdout');
+  const metrics = { ...(run.metrics ?? lastJsonLine(stdout)) };
+  if (metrics.peak_memory_gib === undefined && telemetry.length) metrics.peak_memory_gib = Math.max(...telemetry.map((s) => s.vram_used_gib));
+  return {
+    label, params, command,
+    exitCode: run.exitCode, timedOut: run.timedOut,
+    durationMs: Math.round(performance.now() - started), simulatedMs: null,
+    stdout, stderr: text('stderr'), metrics, telemetry,
+    context: { gpu: card.name, ...(card.vramTotalGiB !== null ? { gpu_total_gib: Number(card.vramTotalGiB.toFixed(2)) } : {}) },
+    provenance: { kind: 'live', text: `recorded live on ${card.name}${card.vramTotalGiB !== null ? ` (${card.vramTotalGiB.toFixed(1)} GiB)` : ''}, GPU memory from ${gpu.tool} every ${deps.telemetryIntervalMs} ms (device-wide)${sampler.failures ? `; ${sampler.failures} sample(s) failed: ${sampler.lastFailure}` : ''}` },
+  };
+}

@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import type { LiveSpec } from '../../agent/scenario.js';
+import type { Params } from '../../agent/types.js';
+import type { OutputLine } from '../output-lines.js';
+import { startChild, type LiveChild } from './child.js';
+
+export interface PythonLiveRun { exitCode: number; timedOut: boolean; argv: string[]; child: LiveChild }
+
+/** `--batch-size 64` from `batch_size: 64`, as argparse takes it. */
+export function pythonFlags(params: Params): string[] {
+  return Object.entries(params).flatMap(([k, v]) => (v === false ? [] : v === true ? [`--${k.replace(/_/g, '-')}`] : [`--${k.replace(/_/g, '-')}`, String(v)]));
+}
+
+/** Runs a script shipped in scenarios/ with python3 until it exits, or kills it at timeout_s. */
+export async function runPythonLive(live: Extract<LiveSpec, { kind: 'python' }>, params: Params, o: { scenariosDir: string; env: NodeJS.ProcessEnv; signal: AbortSignal; onLine: (l: OutputLine) => void }): Promise<PythonLiveRun> {
+  const argv = ['python3', '-u', join(o.scenariosDir, live.script), ...pythonFlags(params), ...live.args];
+  const child = startChild(argv, { env: o.env, onLine: o.onLine });
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; void child.stop(5_000); }, live.timeout_s * 1000);
+  const onAbort = () => void child.stop(5_000);
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  const exit = await child.exited;
+  clearTimeout(timer);
+  o.signal.removeEventListener('abort', onAbort);
+  return { exitCode: timedOut ? 124 : exit.code ?? 1, timedOut, argv, child };
+}
