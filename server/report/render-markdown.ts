@@ -62,7 +62,7 @@ export function renderReportMarkdown(input: ReportInput): string {
   if (tp.length) {
     out.push('### Throughput and memory before / after', '');
     out.push(...mdTable(['metric', 'failing run', 'fixed run', 'baseline'], tp.map((r) => [`${mdCell(r.metric)} (${mdCell(r.unit)})`, mdCell(r.failing) + (r.failingNote ? ` (${mdCell(r.failingNote)})` : ''), mdCell(r.fixed), mdCell(r.baseline)])), '');
-    out.push(`_GPU memory figures are ${telemetryCaption(evidenceKind(all.filter((r) => r?.telemetry.length)))}._`, '');
+    out.push(`_GPU memory figures are ${telemetryCaption(evidenceKind(all.filter((r) => r?.telemetry.length)), all)}._`, '');
   }
 
   out.push('### Cost', '');

@@ -81,7 +81,7 @@ function chartSection(failing: RunView | null, fixed: RunView | null, baseline: 
   if (fixed) pairs.push([{ role: 'fixed', name: 'fixed run', samples: fixed.telemetry }, fixed]);
   if (baseline) pairs.push([{ role: 'baseline', name: 'baseline run', samples: baseline.telemetry }, baseline]);
   const withData = pairs.filter(([s]) => s.samples.length);
-  const caption = telemetryCaption(evidenceKind(withData.map(([, r]) => r)));
+  const caption = telemetryCaption(evidenceKind(withData.map(([, r]) => r)), withData.map(([, r]) => r));
   const body = withData.length
     ? `${memoryChartSvg(withData.map(([s]) => s), caption)}<ul class="legend">${pairs.map(([s, r]) => legendLine(s, r)).join('')}</ul>`
     : '<p class="meta">No telemetry samples were recorded for these runs.</p>';

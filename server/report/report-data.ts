@@ -67,7 +67,9 @@ function fromSummary(run: Record<string, unknown> | null): RunView | null {
   return {
     role: 'failing', heading: 'Failing run', command: String(run.command ?? ''),
     exitCode: num(run.exit_code), timedOut: run.timed_out === true, durationMs: num(run.duration_ms),
-    simulatedMs: num(run.simulated_ms) ?? (telemetry.length ? telemetry[telemetry.length - 1].t_ms : null),
+    // a summary without simulated_ms: the simulator's clock is where its samples end; a live
+    // run (provenance live) has no simulated clock
+    simulatedMs: num(run.simulated_ms) ?? (telemetry.length && !(isProvenance(run.provenance) && run.provenance.kind === 'live') ? telemetry[telemetry.length - 1].t_ms : null),
     metrics: (run.metrics as Record<string, unknown>) ?? {}, telemetry,
     provenance: isProvenance(run.provenance) ? run.provenance : null,
     tail: { lines: stderrTail ? stderrTail.split('\n').slice(-TAIL) : [], first: null, total: null },
@@ -108,7 +110,10 @@ export function verdictView(result: AgentResult, events: StepEvent[]): { label: 
   }
 }
 
-/** How the chart and tables name telemetry of this provenance. */
-export function telemetryCaption(kind: ReturnType<typeof evidenceKind>): string {
+/** How the chart and tables name telemetry of this provenance; measured samples also name the
+ * tool that read them (nvidia-smi, amd-smi, rocm-smi: device-wide, other processes included). */
+export function telemetryCaption(kind: ReturnType<typeof evidenceKind>, runs: (RunView | null)[] = []): string {
+  const tools = [...new Set(runs.flatMap((r) => r?.telemetry.map((s) => s.source).filter((s): s is string => !!s) ?? []))];
+  if (kind === 'measured' && tools.length) return `measured telemetry (${tools.join(', ')}, device-wide)`;
   return { simulated: 'simulated telemetry', reconstructed: 'reconstructed telemetry (published figures)', measured: 'measured telemetry', unknown: 'telemetry of unknown provenance' }[kind];
 }
