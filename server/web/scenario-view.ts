@@ -1,4 +1,5 @@
 import type { ScenarioRunResult } from '../agent/run-registry.js';
+import { PARAM_BOUNDS } from '../agent/run-request.js';
 import { STEP_KINDS, type StepEvent } from '../agent/types.js';
 import type { RunRecord, RunStatus } from '../store/runs.js';
 import { stepView, type StepView } from './step-view.js';
@@ -25,6 +26,9 @@ export interface ScenarioRunView {
   streamUrl: string | null;
   summary: RunSummaryView | null;
   error: string | null;
+  /** what "Run again" posts besides the scenario: this run's mode and the numeric params it ran
+   * with (a card's "Advanced" values), so the run it starts is this one again, not the defaults */
+  rerunFields: [string, string][];
 }
 
 export interface RunSummaryView {
@@ -55,7 +59,19 @@ export function scenarioRunView(run: RunRecord, steps: readonly StepEvent[], ori
     streamUrl: run.status === 'running' ? `${path}/stream?after=${last}` : null,
     summary: result ? summaryView(result) : null,
     error: run.status === 'failed' || run.status === 'interrupted' ? errorText(run) : null,
+    rerunFields: rerunFields(run),
   };
+}
+
+function rerunFields(run: RunRecord): [string, string][] {
+  const fields: [string, string][] = run.mode ? [['mode', run.mode]] : [];
+  let params: unknown = null;
+  try { params = JSON.parse(run.config ?? 'null'); } catch { /* no params stored: the defaults */ }
+  if (!params || typeof params !== 'object' || Array.isArray(params)) return fields;
+  for (const [name, value] of Object.entries(params)) {
+    if (Object.hasOwn(PARAM_BOUNDS, name) && typeof value === 'number' && Number.isFinite(value)) fields.push([name, String(value)]);
+  }
+  return fields;
 }
 
 export function modeText(mode: string | null): string {

@@ -29,7 +29,7 @@ export type StepBlock =
   | ({ type: 'run' } & RunBlock)
   | { type: 'evidence'; lines: { line: number; text: string }[] }
   | { type: 'facts'; heading: string; rows: [string, string][] }
-  | { type: 'changes'; summary: string; changes: { param: string; from: string; to: string; why: string }[]; applied: string[]; command: string | null }
+  | { type: 'changes'; summary: string; changes: { param: string; from: string; to: string; why: string; alternative: boolean }[]; applied: string[]; command: string | null }
   | { type: 'checks'; checks: { metric: string; expected: string; actual: string; ok: boolean }[]; gaveUp: string[] }
   | { type: 'list'; heading: string; items: string[] }
   | { type: 'explanation'; x: ExplanationView };
@@ -86,7 +86,8 @@ function blocks(step: StepEvent | StepProgress): StepBlock[] {
     }
     case 'plan': {
       const fix = obj(d.fix);
-      const changes = arr(fix.changes).map(obj).map((c) => ({ param: str(c.param), from: factValue(c.from), to: factValue(c.to), why: str(c.why ?? '') }));
+      // an alternative ("or keep the budget and run fewer items") is shown, marked, but never applied
+      const changes = arr(fix.changes).map(obj).map((c) => ({ param: str(c.param), from: factValue(c.from), to: factValue(c.to), why: str(c.why ?? ''), alternative: c.alternative === true }));
       if (!changes.length && !d.applied) return [];
       return [{ type: 'changes', summary: str(fix.summary ?? ''), changes, applied: arr(d.applied).map(str), command: typeof fix.command === 'string' ? fix.command : null }];
     }

@@ -86,6 +86,21 @@ describe('POST /runs → 303 → GET /runs/:id', () => {
   });
 });
 
+describe('the diagnosis card’s fix', () => {
+  it('marks a fix change offered instead of the others as an alternative, not applied', async () => {
+    const log = [
+      'INFO bench.py: 20 prompts, concurrency 1, time budget 30 s',
+      'benchmark: completed 13/20 in 30.6 s (budget 30 s)',
+      'TimeoutError: benchmark exceeded its time budget of 30 s',
+    ].join('\n');
+    const { app } = pageApp();
+    const html = await (await app.request(await createRunVia(app, { log, config: 'python bench.py --prompts 20 --budget-s 30 --concurrency 1' }))).text();
+    expect(html).toContain('<div class="change">\n    <div class="change-param"><code>budget_s</code></div>');
+    expect(html).toContain('<div class="change change-alternative">\n    <div class="change-param"><code>prompts</code> <span class="change-note">alternative, not applied</span></div>');
+    expect(html.match(/change-note/g)).toHaveLength(1);
+  });
+});
+
 describe('errors are shown next to their field, and nothing is stored', () => {
   it('an empty log → 400', async () => {
     const { app, db } = pageApp();

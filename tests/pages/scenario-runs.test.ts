@@ -71,6 +71,10 @@ describe('the run page of a finished run', () => {
     expect(html).toContain('<h5>Verification checks</h5>');
     expect(html).toMatch(/<p id="status" class="status" aria-live="polite">Finished · step 9 of 9 · Recovered \(context_length_exceeded\)<\/p>/);
     expect(html).toContain('<span class="badge-key">Verdict</span> Recovered');
+    // "Run again" posts this run's mode and params, not the scenario's defaults
+    const again = /<div id="run-controls" class="run-controls">\s*<form method="post" action="\/scenario-runs">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+    expect([...again.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => `${m[1]}=${m[2]}`))
+      .toEqual(['scenario=vllm-max-model-len', 'mode=live', 'max_model_len=65536', 'gpu_memory_utilization=0.99']);
     // its Markdown and JSON downloads
     const md = await app.request(`${path}.md`);
     expect(md.status).toBe(200);
