@@ -67,7 +67,7 @@ export class RunRegistry {
   start(request: RunRequest): string {
     const { scenario, mode, params } = request;
     const id = createRun(this.deps.db, {
-      kind: 'scenario', status: 'running', listed: true, title: scenario.title,
+      kind: 'scenario', status: 'running', listed: true, title: runTitle(scenario, params),
       log: '', config: JSON.stringify(params), diagnosis: null, category: null, severity: null, confidence: null,
       redactions: [], scenarioId: scenario.id, mode,
     });
@@ -185,4 +185,11 @@ export class RunRegistry {
     entry.emitter.removeAllListeners();
     this.active.delete(id);
   }
+}
+
+/** The scenario's title, and the params a person changed: "A training step at batch 64 … —
+ * with batch_size 48" (the title names the scenario's own settings). */
+export function runTitle(scenario: Scenario, params: Params): string {
+  const changed = Object.entries(params).filter(([k, v]) => scenario.params[k] !== v).map(([k, v]) => `${k} ${v}`);
+  return changed.length ? `${scenario.title} — with ${changed.join(', ')}` : scenario.title;
 }

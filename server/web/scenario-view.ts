@@ -77,7 +77,7 @@ function rerunFields(run: RunRecord): [string, string][] {
 export function modeText(mode: string | null): string {
   return mode === 'replay'
     ? 'Replay: a recording from runs/ where one matches the params, else the CPU simulator (each run’s provenance says which)'
-    : 'Live: the CPU simulator (no GPU on this machine)';
+    : 'Live: the scenario’s real program on this machine’s GPU where it is installed, else the CPU simulator (each run’s provenance says which)';
 }
 
 /** The one aria-live line: progress while running ("step 3 of 9"), the outcome after. */

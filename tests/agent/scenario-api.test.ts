@@ -100,5 +100,8 @@ describe('POST /api/runs → GET /api/runs/:id/events, each scenario', () => {
     expect(result.failing!.command).toContain('--max-model-len 40000');
     expect(result.attempts.at(-1)!.params.max_model_len).toBe(32768);
     expect(result.verdict).toBe('recovered');
+    // the run's title says what was changed: the scenario's own title names 65536
+    const run = (await (await app.request(`/api/runs/${id}`)).json()) as { title: string };
+    expect(run.title).toBe('vLLM refuses max_model_len 65536 on an MI300X — with max_model_len 40000');
   }, 60_000);
 });
