@@ -69,7 +69,7 @@ try:
     elapsed = time.perf_counter() - started
     metrics.update(completed=True, items_per_s=round(args.steps * effective / elapsed, 1), peak_memory_gib=peak_gib())
     print(json.dumps(metrics), flush=True)
-except torch.OutOfMemoryError:
+except torch.cuda.OutOfMemoryError:  # torch.OutOfMemoryError in 2.5+, the same class
     metrics['peak_memory_gib'] = peak_gib()
     print(json.dumps(metrics), flush=True)
     raise  # PyTorch's own message and traceback on stderr, exit status 1

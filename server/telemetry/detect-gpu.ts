@@ -56,10 +56,13 @@ function detectedGpu(g: GpuReading, names: ReadonlyMap<number, string>, vendor: 
 }
 
 /** One line for people: "NVIDIA H200 (140.4 GiB) via nvidia-smi", "8 × AMD Instinct MI300X
- * (191.7 GiB) via amd-smi", or "no GPU: nvidia-smi not found; amd-smi not found; …". */
+ * (191.7 GiB) via amd-smi", "no GPU: nvidia-smi, amd-smi and rocm-smi not found", or each tool
+ * with its own reason ("nvidia-smi exited 9: …; amd-smi not found"). */
 export function describeDetection(d: GpuDetection): string {
   if (!d.found) {
     if (d.tried.length === 0) return 'no GPU: no tool tried';
+    // the common case (no vendor tool installed) in one clause; distinct reasons each get theirs
+    if (d.tried.every((t) => t.reason === 'not found')) return `no GPU: ${listed(d.tried.map((t) => t.tool))} not found`;
     return `no GPU: ${d.tried.map((t) => `${t.tool} ${t.reason}`).join('; ')}`;
   }
   // identical cards are counted, not listed eight times
@@ -71,3 +74,5 @@ export function describeDetection(d: GpuDetection): string {
   const parts = [...groups].map(([label, n]) => (n > 1 ? `${n} × ${label}` : label));
   return `${parts.join(', ')} via ${d.tool}`;
 }
+
+const listed = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);

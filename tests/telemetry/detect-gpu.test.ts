@@ -103,7 +103,7 @@ describe('describeDetection', () => {
   });
 
   it('no GPU: each tool and why', async () => {
-    expect(describeDetection(await detectGpu(fakeExec(() => notFound)))).toBe('no GPU: nvidia-smi not found; amd-smi not found; rocm-smi not found');
+    expect(describeDetection(await detectGpu(fakeExec(() => notFound)))).toBe('no GPU: nvidia-smi, amd-smi and rocm-smi not found');
     expect(describeDetection({ found: false, tried: [] })).toBe('no GPU: no tool tried');
   });
 });

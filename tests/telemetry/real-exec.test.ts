@@ -91,7 +91,7 @@ describe('detectGpu and the sampler with fake tools on PATH', () => {
 
   it('nothing installed → the three reasons', async () => {
     const { exec } = toolDir({});
-    expect(describeDetection(await detectGpu(exec))).toBe('no GPU: nvidia-smi not found; amd-smi not found; rocm-smi not found');
+    expect(describeDetection(await detectGpu(exec))).toBe('no GPU: nvidia-smi, amd-smi and rocm-smi not found');
   });
 
   it('hanging tools cost about one timeout each', async () => {
