@@ -3,7 +3,7 @@ import { createApp, resolveDeps } from './app.js';
 import { DAY_MS, readConfig } from './config.js';
 import { loadTaxonomy } from './diagnosis/taxonomy-loader.js';
 import { readLlmConfig } from './llm/config.js';
-import { describeLiveEnvironment } from './runner/live/environment.js';
+import { describeLiveEnvironment, liveModules } from './runner/live/environment.js';
 import { openDb } from './store/db.js';
 import { markInterrupted, pruneRuns } from './store/runs.js';
 
@@ -28,7 +28,12 @@ const llmHost = (() => { try { return new URL(llm?.baseUrl ?? '').host; } catch 
 const app = createApp(deps);
 // probe the GPU now (nvidia-smi / amd-smi / rocm-smi, a few ms without one) so the first page knows
 if (config.liveGpu) {
-  deps.live.environment().then((env) => console.log(`live mode: ${describeLiveEnvironment(env)}`), (e) => console.error('GPU probe failed', e));
+  void (async () => {
+    const env = await deps.live.environment();
+    // then the python modules the live programs import (torch takes seconds), in the background
+    if (env.gpu.found) for (const m of liveModules(deps.scenarios)) await deps.live.environment(m);
+    console.log(`live mode: ${describeLiveEnvironment(env)}`);
+  })().catch((e) => console.error('GPU probe failed', e));
 }
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`ReplayLab listening on http://${config.host}:${info.port} (taxonomy ${taxonomy.version}, ${taxonomy.patterns.length} patterns; `
@@ -38,9 +43,14 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 const stop = () => {
   // runs cut off now are recorded as interrupted, with the reason, instead of at the next start
   deps.agent.stopAll('the server shut down');
+  // live programs get SIGINT with the stop; give them a moment to end before the exit handler
+  // SIGKILLs what is left
+  const settled = Promise.race([deps.agent.idle(), new Promise((r) => setTimeout(r, 15_000))]);
   server.close(() => {
-    store.close();
-    process.exit(0);
+    void settled.then(() => {
+      store.close();
+      process.exit(0);
+    });
   });
 };
 process.on('SIGTERM', stop);

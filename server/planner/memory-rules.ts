@@ -24,7 +24,10 @@ export const batchFit: PlanRule = (ctx) => {
   const free = num(f.gpu_free_gib);
   // what the step needed: everything in use (PyTorch's and the rest: CUDA context, other
   // processes) plus the failed request; at least what PyTorch had allocated plus the request
-  const inUse = allowed !== undefined ? num(f.process_in_use_gib) ?? allocated
+  // (capped, without the per-process figure: what PyTorch holds, allocated + reserved, is what
+  // the cap counts)
+  const reserved = allocated !== undefined ? allocated + (num(f.gpu_reserved_unallocated_gib) ?? 0) : undefined;
+  const inUse = allowed !== undefined ? num(f.process_in_use_gib) ?? reserved
     : capacity !== undefined && free !== undefined ? capacity - free : allocated;
   const demand = inUse !== undefined && tried !== undefined ? Math.max(inUse, allocated ?? 0) + tried : undefined;
   const used = demand !== undefined && tried !== undefined ? demand - tried : undefined;

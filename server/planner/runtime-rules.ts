@@ -33,13 +33,13 @@ export const timeBudget: PlanRule = (ctx) => {
   const budgetKey = ['time_budget_s', 'budget_s', 'timeout_s'].find((k) => num(v[k]) !== undefined) ?? 'time_budget_s';
   const itemsKey = ['items', 'prompts', 'num_prompts', 'num_samples'].find((k) => num(v[k]) !== undefined) ?? 'items';
   const budget = num(f.time_budget_s) ?? num(v[budgetKey]);
-  if (done && total && elapsed && done < total) {
+  if (done && total && elapsed && done <= total) {
     const rate = done / elapsed;
     const needed = Math.ceil((total / rate) * 1.1);
     const changes: FixChange[] = [{ param: budget ? budgetKey : 'time', from: budget ?? (f.time_limit as string) ?? null, to: budget ? needed : asHms(needed), why: `${done} of ${total} done in ${fmt(elapsed)} s = ${rate.toFixed(3)}/s; ${total} / ${rate.toFixed(3)} = ${fmt(total / rate)} s, +10% margin = ${needed} s` }];
     if (budget) changes.push({ param: itemsKey, from: total, to: Math.floor(rate * budget * 0.9), alternative: true, why: `or keep the ${budget} s budget: ${rate.toFixed(3)}/s x ${budget} s x 0.9 = ${Math.floor(rate * budget * 0.9)} items` });
     return {
-      rootCause: `The job was stopped at its time limit with ${done} of ${total} done.`,
+      rootCause: done < total ? `The job was stopped at its time limit with ${done} of ${total} done.` : `All ${total} finished, but in ${fmt(elapsed)} s${budget ? `, past the ${budget} s budget` : ''}.`,
       summary: `Give it ${budget ? `${needed} s` : asHms(needed)} (measured rate + 10%), or less work per job; checkpoint and requeue for long jobs.`,
       changes,
     };

@@ -41,15 +41,16 @@ export function scenarioRunner(scenario: Scenario, opts: RunnerOptions) {
     if (opts.mode === 'live' && opts.live) {
       const live = opts.live;
       const env = live.enabled ? await live.environment(scenario.live?.kind === 'python' ? scenario.live.module : undefined) : null;
-      const unavailable = env ? liveUnavailable(scenario.live, env) : 'live GPU runs are off here (REPLAYLAB_LIVE_GPU=off)';
-      if (env?.gpu.found && !unavailable) {
+      const unavailable = env ? liveUnavailable(scenario, env, live.env) : 'live GPU runs are off here (REPLAYLAB_LIVE_GPU=off)';
+      const busy = !unavailable && live.lock.pending >= live.maxPending ? `the GPU is busy (${live.lock.pending} live runs running or waiting)` : null;
+      if (env?.gpu.found && !unavailable && !busy) {
         const result = await live.lock.run(signal, () => runLive(scenario, params, label, {
           exec: live.exec, env: { ...env, gpu: env.gpu as typeof env.gpu & { found: true } },           telemetryIntervalMs: live.telemetryIntervalMs, processEnv: live.env, signal, onLine,
         }));
         if (opts.recordTo) writeRecording(opts.recordTo, scenario.id, result, lines, `replaylab record (live on ${env.gpu.gpus[0].name})`);
         return result;
       }
-      why = `live mode: ${unavailable}`;
+      why = `live mode: ${unavailable ?? busy}`;
     }
     const result = await runSimulator(scenario, params, label, { timeScale: opts.timeScale ?? 0.01, onLine }, signal);
     if (opts.recordTo) writeRecording(opts.recordTo, scenario.id, result, lines, 'replaylab record (CPU simulator)');

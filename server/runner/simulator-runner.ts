@@ -61,6 +61,7 @@ export function runSimulator(scenario: Scenario, params: Params, label: Experime
     const kill = () => child.kill('SIGKILL');
     const timer = setTimeout(() => { timedOut = true; kill(); }, opts.timeoutMs ?? 60_000);
     signal?.addEventListener('abort', kill, { once: true });
+    if (signal?.aborted) kill();
     child.on('error', (e) => { clearTimeout(timer); rmSync(dir, { recursive: true, force: true }); reject(e); });
     child.on('close', (code) => {
       clearTimeout(timer);

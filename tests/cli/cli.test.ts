@@ -215,3 +215,20 @@ describe('the replaylab process', () => {
     expect(d.category).toBe('context_length_exceeded');
   });
 });
+
+describe('replaylab scenario and record', () => {
+  it('live mode on a machine without a GPU says so, runs the simulators and recovers', async () => {
+    const r = await cli(['scenario', 'vllm-kv-cache', '--mode', 'live']);
+    expect(r.stderr).toContain('live mode: no GPU: nvidia-smi, amd-smi and rocm-smi not found — live runs use the CPU simulators');
+    expect(r.stdout).toContain('[6/9] ok   Plan the smallest fix');
+    expect(r.stdout).toContain('gpu_memory_utilization: 0.08 → 0.1');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('verdict: recovered');
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('record takes --mode live or simulator, nothing else', async () => {
+    const r = await cli(['record', 'vllm-kv-cache', '--mode', 'replay']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('replaylab: --mode is live or simulator\n');
+  });
+});

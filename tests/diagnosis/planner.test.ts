@@ -61,6 +61,16 @@ describe('fix planning', () => {
     expect(change(d, 'batch_size')!.why).toContain('8 GiB x 0.9');
   });
 
+  it('the same capped OOM from a ROCm build (no per-process figure): the cap, and what PyTorch holds', () => {
+    const log = 'torch.OutOfMemoryError: HIP out of memory. Tried to allocate 512.00 MiB. GPU 0 has a total capacity of 191.98 GiB of which 183.10 GiB is free. 8.00 GiB allowed; Of the allocated memory 7.62 GiB is allocated by PyTorch, and 18.00 MiB is reserved by PyTorch but unallocated.';
+    const d = diagnoseText(tax, log, 'python3 train_step.py --batch-size 128 --gradient-accumulation-steps 1');
+    // 7.62 + 0.0176 = 7.64 GiB held + 0.5 requested = 8.14 GiB at batch 128 on an 8 GiB cap:
+    // 128 x (8 x 0.9) / 8.14 = 113.2 → largest divisor of 128 at or below: 64
+    expect(change(d, 'batch_size')).toMatchObject({ from: 128, to: 64 });
+    expect(d.fix!.changes.find((c) => c.param === 'batch_size')!.why).toContain('8 GiB x 0.9');
+    expect(d.root_cause).toContain('8 GiB GPU');
+  });
+
   it('gpu_arch_unsupported on an RDNA2 card: the override value of its ISA family', () => {
     const log = 'rocBLAS error: Cannot read /opt/rocm/lib/rocblas/library/TensileLibrary.dat: No such file or directory for GPU arch : gfx1032\nAborted (core dumped)';
     const d = diagnoseText(tax, log);
@@ -82,5 +92,12 @@ describe('fix planning', () => {
     // 13 / 30.6 s = 0.425/s; 20 / 0.425 = 47.1 s, +10% → 52 s; or 0.425 x 30 x 0.9 = 11 items
     expect(change(d, 'time_budget_s')).toMatchObject({ from: 30, to: 52 });
     expect(change(d, 'items')).toMatchObject({ from: 20, to: 11 });
+  });
+
+  it('timeout with every item done but past the budget: the measured time + 10%', () => {
+    const log = 'benchmark: completed 20/20 in 31.2 s (budget 30 s)\nTimeoutError: benchmark exceeded its time budget of 30 s';
+    const d = diagnoseText(tax, log);
+    expect(d.root_cause).toBe('All 20 finished, but in 31.2 s, past the 30 s budget.');
+    expect(change(d, 'time_budget_s')).toMatchObject({ from: 30, to: 35 }); // 31.2 x 1.1 = 34.3 → 35
   });
 });

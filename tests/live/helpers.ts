@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,20 @@ export function binWith(...names: string[]): string {
   return dir;
 }
 
+/** A Hugging Face cache holding only Qwen2.5-7B-Instruct's config.json: what live mode checks
+ * before it starts `vllm serve` with nothing to download. */
+export function fakeHfCache(): string {
+  const hub = mkdtempSync(join(tmpdir(), 'replaylab-hf-'));
+  const snapshot = join(hub, 'models--Qwen--Qwen2.5-7B-Instruct', 'snapshots', '0123abc');
+  mkdirSync(snapshot, { recursive: true });
+  writeFileSync(join(snapshot, 'config.json'), '{"max_position_embeddings": 32768}');
+  return hub;
+}
+
 /** Live options whose PATH starts with `bin` — the fakes there, then the system's (for node,
  * python3 and sh), with no real GPU tool of this machine in the way. */
 export function liveWith(bin: string, env: NodeJS.ProcessEnv = {}, systemPath = '/usr/local/bin:/usr/bin:/bin'): LiveOptions {
   const PATH = [bin, join(process.execPath, '..'), systemPath].join(delimiter);
-  const processEnv = { ...process.env, ...env, PATH };
+  const processEnv = { ...process.env, HF_HUB_CACHE: fakeHfCache(), ...env, PATH };
   return createLiveOptions({ enabled: true, exec: createExec({ env: processEnv }), scenarios: loadScenarios(), telemetryIntervalMs: 50, env: processEnv });
 }

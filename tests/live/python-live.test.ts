@@ -41,7 +41,8 @@ describe('a live python program (real python3, fake nvidia-smi)', () => {
     const r = await scenarioRunner(s, { mode: 'live', live: liveWith(binWith('nvidia-smi')) })({ batch_size: 32, gradient_accumulation_steps: 2 }, 'fixed');
     expect(r.exitCode).toBe(0);
     expect(r.provenance.kind).toBe('live');
-    expect(r.metrics).toEqual({ argv: ['--batch-size', '32', '--gradient-accumulation-steps', '2', '--card-gib', '8'], completed: true, peak_memory_gib: 6.5 });
+    // the program's own peak stays its own; the tool's device-wide reading is kept apart
+    expect(r.metrics).toEqual({ argv: ['--batch-size', '32', '--gradient-accumulation-steps', '2', '--card-gib', '8'], completed: true, peak_memory_gib: 6.5, device_vram_peak_gib: 1 });
     expect(r.command).toBe('python3 scenarios/live/step.py --batch-size 32 --gradient-accumulation-steps 2 --card-gib 8');
     expect(r.stderr).toContain("INFO step.py: argv ['--batch-size', '32'");
   }, 60_000);

@@ -1,23 +1,40 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { lineSplitter, type OutputLine } from '../output-lines.js';
 
 const MAX_OUTPUT = 8 * 1024 * 1024;
+/** after the program exits, how long its output may still drain from a descendant's pipe */
+const DRAIN_MS = 2_000;
 
 export interface ChildExit { code: number | null; signal: NodeJS.Signals | null }
+
+/** The exit status a shell would report: the code, or 128 + the signal (137: SIGKILL, e.g. the
+ * kernel's out-of-memory killer), so the diagnosis sees the same number a person would. */
+export function exitStatus(exit: ChildExit): number {
+  if (exit.code !== null) return exit.code;
+  return exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : 1;
+}
+
+/** Process groups of live programs still running: killed if this process exits first (a crash,
+ * process.exit), so no vLLM server outlives the run that started it. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+});
 
 /** A long-running program started by a live run (a vLLM server, a training script): its output
  * as stamped lines, its exit, and a way to stop it and everything it spawned. */
 export interface LiveChild {
   readonly pid: number | undefined;
   readonly lines: OutputLine[];
-  stdout(): string;
-  stderr(): string;
   readonly exited: Promise<ChildExit>;
   /** resolves 'matched' at the first line matching `re` (already printed or still to come),
    * 'exited' if the program ends first, 'timeout' after `timeoutMs`, 'aborted' on `signal` */
   waitForLine(re: RegExp, timeoutMs: number, signal?: AbortSignal): Promise<'matched' | 'exited' | 'timeout' | 'aborted'>;
   /** SIGINT to the whole process group (vLLM shuts its engine down on it), SIGTERM after
-   * `graceMs`, SIGKILL after as long again; resolves once the program has exited */
+   * `graceMs`, SIGKILL after as long again; resolves once the program has exited, or a few
+   * seconds after SIGKILL even if it has not (a process stuck in the driver must not hold the
+   * run, or the GPU lock, forever) */
   stop(graceMs?: number): Promise<ChildExit>;
 }
 
@@ -27,32 +44,51 @@ export function startChild(argv: string[], opts: { env: NodeJS.ProcessEnv; cwd?:
   const started = performance.now();
   const lines: OutputLine[] = [];
   const listeners = new Set<(l: OutputLine) => void>();
-  let out = '';
-  let err = '';
+  let bytes = 0;
   const emit = (l: OutputLine) => {
     lines.push(l);
     opts.onLine?.(l);
     for (const f of listeners) f(l);
   };
   const child = spawn(argv[0], argv.slice(1), { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid !== undefined) running.add(child.pid);
   const outLines = lineSplitter('stdout', started, emit);
   const errLines = lineSplitter('stderr', started, emit);
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { if (out.length < MAX_OUTPUT) { out += d; outLines.push(d); } });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { if (err.length < MAX_OUTPUT) { err += d; errLines.push(d); } });
+  const take = (split: typeof outLines) => (d: string) => { if (bytes < MAX_OUTPUT) { bytes += d.length; split.push(d); } };
+  child.stdout.setEncoding('utf8').on('data', take(outLines));
+  child.stderr.setEncoding('utf8').on('data', take(errLines));
   let done = false;
+  // 'exit', not 'close': a descendant outside the group could hold the pipes open for ever
   const exited = new Promise<ChildExit>((resolve) => {
-    child.on('error', (e) => { done = true; emit({ t_ms: Math.round(performance.now() - started), stream: 'stderr', line: `replaylab: could not start ${argv[0]}: ${e.message}` }); resolve({ code: 127, signal: null }); });
-    child.on('close', (code, signal) => { done = true; outLines.end(); errLines.end(); resolve({ code, signal }); });
+    const finish = (exit: ChildExit) => {
+      done = true;
+      if (child.pid !== undefined) running.delete(child.pid);
+      outLines.end();
+      errLines.end();
+      resolve(exit);
+    };
+    child.on('error', (e) => {
+      emit({ t_ms: Math.round(performance.now() - started), stream: 'stderr', line: `replaylab: could not start ${argv[0]}: ${e.message}` });
+      finish({ code: 127, signal: null });
+    });
+    child.on('exit', (code, signal) => {
+      const drained = new Promise<void>((r) => child.once('close', () => r()));
+      const timer = new Promise<void>((r) => setTimeout(r, DRAIN_MS).unref());
+      void Promise.race([drained, timer]).then(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish({ code, signal });
+      });
+    });
   });
   const signalGroup = (sig: NodeJS.Signals) => {
     if (done || child.pid === undefined) return;
     try { process.kill(-child.pid, sig); } catch { try { child.kill(sig); } catch { /* already gone */ } }
   };
+  const within = (ms: number) => new Promise<'late'>((r) => setTimeout(() => r('late'), ms).unref());
   return {
     pid: child.pid,
     lines,
-    stdout: () => out,
-    stderr: () => err,
     exited,
     waitForLine(re, timeoutMs, signal) {
       if (lines.some((l) => re.test(l.line))) return Promise.resolve('matched');
@@ -73,11 +109,12 @@ export function startChild(argv: string[], opts: { env: NodeJS.ProcessEnv; cwd?:
       });
     },
     async stop(graceMs = 30_000) {
-      signalGroup('SIGINT');
-      const escalate = (sig: NodeJS.Signals, ms: number) => new Promise<void>((r) => { const t = setTimeout(() => { signalGroup(sig); r(); }, ms); void exited.then(() => { clearTimeout(t); r(); }); });
-      await escalate('SIGTERM', graceMs);
-      await escalate('SIGKILL', graceMs);
-      return exited;
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+        signalGroup(sig);
+        if ((await Promise.race([exited, within(sig === 'SIGKILL' ? 5_000 : graceMs)])) !== 'late') break;
+      }
+      const exit = await Promise.race([exited, within(0)]);
+      return exit === 'late' ? { code: null, signal: 'SIGKILL' } : exit;
     },
   };
 }

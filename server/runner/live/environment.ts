@@ -1,6 +1,7 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import type { LiveSpec, Scenario } from '../../agent/scenario.js';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { Scenario } from '../../agent/scenario.js';
 import type { Exec } from '../../telemetry/exec.js';
 import { describeDetection, detectGpu, type GpuDetection } from '../../telemetry/detect-gpu.js';
 
@@ -35,21 +36,40 @@ export async function probeModule(exec: Exec, module: string): Promise<ModuleSta
   return r.code === 0 ? { ok: true, detail: `${module} ${said}` } : { ok: false, detail: `python3 cannot use ${module}: ${said || `exit ${r.code}`}` };
 }
 
-/** The GPU and vllm, and (only when there is a GPU) the python modules the scenarios name. */
-export async function probeLiveEnvironment(exec: Exec, scenarios: readonly Scenario[], path = process.env.PATH ?? ''): Promise<LiveEnvironment> {
-  const gpu = await detectGpu(exec);
-  const modules: LiveEnvironment['modules'] = {};
-  if (gpu.found) {
-    for (const m of new Set(scenarios.flatMap((s) => (s.live?.kind === 'python' ? [s.live.module] : [])))) modules[m] = await probeModule(exec, m);
-  }
-  return { gpu, vllm: findExecutable('vllm', path), modules };
+/** The GPU (10 s per tool: the first nvidia-smi on a node without persistence mode can take
+ * seconds) and vllm. Python modules are checked when a scenario first needs one (importing torch
+ * takes seconds; the page should not wait for it). */
+export async function probeLiveEnvironment(exec: Exec, path = process.env.PATH ?? ''): Promise<LiveEnvironment> {
+  const gpu = await detectGpu(exec, { timeoutMs: 10_000 });
+  return { gpu, vllm: findExecutable('vllm', path), modules: {} };
+}
+
+/** The python modules the scenarios' live programs import. */
+export const liveModules = (scenarios: readonly Scenario[]) => [...new Set(scenarios.flatMap((s) => (s.live?.kind === 'python' ? [s.live.module] : [])))];
+
+/** Where a model is in the local Hugging Face cache (or on disk), or null. Live runs download
+ * nothing (HF_HUB_OFFLINE=1), so a model that is not there would only fail to start. */
+export function findCachedModel(model: string, env: NodeJS.ProcessEnv): string | null {
+  if (isAbsolute(model) && existsSync(join(model, 'config.json'))) return model;
+  const hub = env.HF_HUB_CACHE || (env.HF_HOME ? join(env.HF_HOME, 'hub') : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'huggingface', 'hub'));
+  const snapshots = join(hub, `models--${model.replace(/\//g, '--')}`, 'snapshots');
+  try {
+    for (const rev of readdirSync(snapshots)) if (existsSync(join(snapshots, rev, 'config.json'))) return join(snapshots, rev);
+  } catch { /* no such model in the cache */ }
+  return null;
 }
 
 /** Why this scenario cannot run live here, or null when it can. */
-export function liveUnavailable(live: LiveSpec | undefined, env: LiveEnvironment): string | null {
+export function liveUnavailable(scenario: Scenario, env: LiveEnvironment, processEnv: NodeJS.ProcessEnv = process.env): string | null {
+  const live = scenario.live;
   if (!live) return 'this scenario has no live command';
   if (!env.gpu.found) return describeDetection(env.gpu);
-  if (live.kind === 'vllm-serve' && !env.vllm) return 'vllm is not installed (not on PATH)';
+  if (live.kind === 'vllm-serve') {
+    if (!env.vllm) return 'vllm is not installed (not on PATH)';
+    const model = String(live.server?.model ?? scenario.params.model);
+    const downloads = /^(0|false|no)$/i.test(processEnv.HF_HUB_OFFLINE ?? '');
+    if (!downloads && !findCachedModel(model, processEnv)) return `${model} is not in the local Hugging Face cache (live runs download nothing; set HF_HUB_OFFLINE=0 to allow it)`;
+  }
   if (live.kind === 'python') {
     const m = env.modules[live.module];
     if (!m?.ok) return m?.detail ?? `python3 cannot use ${live.module}`;

@@ -15,15 +15,20 @@ export interface LiveOptions {
   known: () => LiveEnvironment | null;
   lock: GpuLock;
   telemetryIntervalMs: number;
+  /** live runs holding or waiting for the GPU beyond which a new one runs the simulator instead
+   * (a public page must not queue hours of GPU work) */
+  maxPending: number;
   /** the environment live programs run in, and whose PATH finds vllm (default: this process's) */
   env: NodeJS.ProcessEnv;
 }
 
-export function createLiveOptions(o: { enabled: boolean; exec: Exec; scenarios: readonly Scenario[]; telemetryIntervalMs: number; env?: NodeJS.ProcessEnv }): LiveOptions {
+export function createLiveOptions(o: { enabled: boolean; exec: Exec; scenarios: readonly Scenario[]; telemetryIntervalMs: number; maxPending?: number; env?: NodeJS.ProcessEnv }): LiveOptions {
   let probe: Promise<LiveEnvironment> | null = null;
   let known: LiveEnvironment | null = null;
   const environment = async (module?: string) => {
-    const env = known = await (probe ??= probeLiveEnvironment(o.exec, o.scenarios, (o.env ?? process.env).PATH));
+    const env = known = await (probe ??= probeLiveEnvironment(o.exec, (o.env ?? process.env).PATH));
+    // a tool that timed out may answer next time (a first nvidia-smi without persistence mode is slow)
+    if (!env.gpu.found && env.gpu.tried.some((t) => t.reason.startsWith('timed out'))) probe = null;
     if (module && env.gpu.found && !env.modules[module]) env.modules[module] = await probeModule(o.exec, module);
     return env;
   };
@@ -34,6 +39,7 @@ export function createLiveOptions(o: { enabled: boolean; exec: Exec; scenarios: 
     known: () => known,
     lock: new GpuLock(),
     telemetryIntervalMs: o.telemetryIntervalMs,
+    maxPending: o.maxPending ?? 4,
     env: o.env ?? process.env,
   };
 }

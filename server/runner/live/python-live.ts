@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { LiveSpec } from '../../agent/scenario.js';
 import type { Params } from '../../agent/types.js';
 import type { OutputLine } from '../output-lines.js';
-import { startChild, type LiveChild } from './child.js';
+import { exitStatus, startChild, type LiveChild } from './child.js';
 
 export interface PythonLiveRun { exitCode: number; timedOut: boolean; argv: string[]; child: LiveChild }
 
@@ -19,8 +19,9 @@ export async function runPythonLive(live: Extract<LiveSpec, { kind: 'python' }>,
   const timer = setTimeout(() => { timedOut = true; void child.stop(5_000); }, live.timeout_s * 1000);
   const onAbort = () => void child.stop(5_000);
   o.signal.addEventListener('abort', onAbort, { once: true });
+  if (o.signal.aborted) onAbort();
   const exit = await child.exited;
   clearTimeout(timer);
   o.signal.removeEventListener('abort', onAbort);
-  return { exitCode: timedOut ? 124 : exit.code ?? 1, timedOut, argv, child };
+  return { exitCode: timedOut ? 124 : exitStatus(exit), timedOut, argv, child };
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { LiveSpec } from '../../agent/scenario.js';
 import type { Params } from '../../agent/types.js';
 import type { OutputLine } from '../output-lines.js';
-import { startChild, type LiveChild } from './child.js';
+import { exitStatus, startChild, type LiveChild } from './child.js';
 import { runBenchmark, runLoad, type CompletionServer } from './workload.js';
 
 /** The vLLM flags a scenario param may become; anything else (the simulator's `gpu`) is not passed. */
@@ -44,13 +44,18 @@ export function vllmArgv(server: Params, port: number): string[] {
   return [...argv, '--host', '127.0.0.1', '--port', String(port)];
 }
 
-/** Figures vLLM prints at start-up, read from its log (as the planner reads them). */
-export function vllmLogFigures(lines: readonly OutputLine[]): { kv_cache_tokens: number; kv_cache_gib: number | null; max_model_len: number | null } {
+/** Figures vLLM prints at start-up, read from its log (as the planner reads them): only those
+ * it printed (an engine that logs no KV cache size leaves kv_cache_tokens unset, not 0). */
+export function vllmLogFigures(lines: readonly OutputLine[]): { kv_cache_tokens?: number; kv_cache_gib?: number; max_model_len?: number } {
   const find = (re: RegExp) => { for (const l of lines) { const m = re.exec(l.line); if (m) return m[1]; } return undefined; };
   const tokens = find(/GPU KV cache size: ([\d,]+) tokens/);
-  const gib = find(/Available KV cache memory: ([\d.]+) GiB/);
+  const gib = find(/Available KV cache memory: (-?[\d.]+) GiB/);
   const maxLen = find(/Using max model len (\d+)/);
-  return { kv_cache_tokens: tokens ? Number(tokens.replace(/,/g, '')) : 0, kv_cache_gib: gib ? Number(gib) : null, max_model_len: maxLen ? Number(maxLen) : null };
+  return {
+    ...(tokens ? { kv_cache_tokens: Number(tokens.replace(/,/g, '')) } : {}),
+    ...(gib ? { kv_cache_gib: Number(gib) } : {}),
+    ...(maxLen ? { max_model_len: Number(maxLen) } : {}),
+  };
 }
 
 /** Starts a real vLLM server, waits for start-up (or its failure), runs the workload against it,
@@ -73,7 +78,7 @@ export async function runVllmLive(live: Extract<LiveSpec, { kind: 'vllm-serve' }
     if (ready === 'timeout') print('stderr', `replaylab: vLLM did not finish starting within ${live.startup_timeout_s} s; stopping it`);
     const exit = ready === 'exited' ? await child.exited : await child.stop(10_000);
     Object.assign(metrics, vllmLogFigures(child.lines), { tokens_per_s: 0, error: ready === 'timeout' ? 'startup_timeout' : 'startup_failed' });
-    return { exitCode: ready === 'timeout' ? 124 : exit.code ?? 1, timedOut: ready === 'timeout', metrics, argv, child };
+    return { exitCode: ready === 'timeout' ? 124 : exitStatus(exit), timedOut: ready === 'timeout', metrics, argv, child };
   }
   const target: CompletionServer = { baseUrl: `http://127.0.0.1:${port}`, model: String(server.model) };
   if (!(await healthy(target.baseUrl, 60_000, o.signal))) print('stderr', 'replaylab: the server said it started but /health did not answer 200 within 60 s; sending the workload anyway');
@@ -81,11 +86,11 @@ export async function runVllmLive(live: Extract<LiveSpec, { kind: 'vllm-serve' }
   if (live.workload.kind === 'benchmark') {
     const r = await runBenchmark(target, { prompts: live.workload.prompts, maxTokens: live.workload.max_tokens, print, signal: o.signal });
     Object.assign(metrics, r);
-    if (r.error) exitCode = 1;
+    if (r.error) exitCode = o.signal.aborted ? 130 : 1;
   } else {
     const r = await runLoad(target, { prompts: Number(params.prompts), budgetS: Number(params.budget_s), concurrency: Number(params.concurrency ?? 1), maxTokens: live.workload.max_tokens, print, signal: o.signal });
     Object.assign(metrics, r);
-    exitCode = r.error ? 1 : r.within_budget ? 0 : 124;
+    exitCode = r.stopped ? 130 : r.error ? 1 : r.within_budget ? 0 : 124;
   }
   await child.stop();
   Object.assign(metrics, vllmLogFigures(child.lines));

@@ -27,6 +27,12 @@ async function complete(server: CompletionServer, maxTokens: number, signal: Abo
   return { tokens: body.usage?.completion_tokens ?? 0, seconds: (performance.now() - started) / 1000 };
 }
 
+/** One short untimed request first: a server's first request can pay for lazy set-up (CUDA
+ * graphs, the tokenizer), which is not the rate a run would see. Its failure is the workload's. */
+async function warmUp(server: CompletionServer, signal: AbortSignal): Promise<void> {
+  await complete(server, 8, signal, 300_000);
+}
+
 export interface BenchmarkResult { prompts_done: number; tokens_per_s: number; error: string | null }
 
 /** One request at a time, like the simulator's benchmark: per-stream tokens/s. */
@@ -35,6 +41,7 @@ export async function runBenchmark(server: CompletionServer, o: { prompts: numbe
   let seconds = 0;
   let done = 0;
   try {
+    await warmUp(server, o.signal);
     for (let i = 1; i <= o.prompts; i++) {
       const r = await complete(server, o.maxTokens, o.signal, 300_000);
       tokens += r.tokens;
@@ -50,11 +57,18 @@ export async function runBenchmark(server: CompletionServer, o: { prompts: numbe
   return { prompts_done: done, tokens_per_s: seconds ? Number((tokens / seconds).toFixed(1)) : 0, error: null };
 }
 
-export interface LoadResult { items_done: number; items_total: number; elapsed_s: number; budget_s: number; concurrency: number; within_budget: boolean; error: string | null }
+export interface LoadResult { items_done: number; items_total: number; elapsed_s: number; budget_s: number; concurrency: number; within_budget: boolean; error: string | null; stopped: boolean }
 
 /** `prompts` heavy prompts on `concurrency` streams; like bench.py, the client checks its budget
  * after each completion and stops once past it (so a run can end a little after the budget). */
 export async function runLoad(server: CompletionServer, o: { prompts: number; budgetS: number; concurrency: number; maxTokens: number; print: Print; signal: AbortSignal }): Promise<LoadResult> {
+  try {
+    await warmUp(server, o.signal);
+  } catch (e) {
+    const error = o.signal.aborted ? null : e instanceof Error ? e.message : String(e);
+    if (error) o.print('stderr', `benchmark: the warm-up request failed: ${error}`);
+    return { items_done: 0, items_total: o.prompts, elapsed_s: 0, budget_s: o.budgetS, concurrency: o.concurrency, within_budget: false, error, stopped: o.signal.aborted };
+  }
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const stop = new AbortController();
@@ -81,7 +95,9 @@ export async function runLoad(server: CompletionServer, o: { prompts: number; bu
   const total = elapsed();
   const within = done === o.prompts && total <= o.budgetS;
   o.print('stderr', `benchmark: completed ${done}/${o.prompts} in ${total.toFixed(1)} s (budget ${o.budgetS} s)`);
-  if (error) o.print('stderr', `benchmark: a request failed: ${error}`);
+  // a Stop is not the budget running out: say so, and let the runner report it as stopped
+  if (o.signal.aborted) o.print('stderr', 'benchmark: stopped');
+  else if (error) o.print('stderr', `benchmark: a request failed: ${error}`);
   else if (!within) o.print('stderr', `TimeoutError: benchmark exceeded its time budget of ${o.budgetS} s`);
-  return { items_done: done, items_total: o.prompts, elapsed_s: Number(total.toFixed(2)), budget_s: o.budgetS, concurrency: o.concurrency, within_budget: within, error };
+  return { items_done: done, items_total: o.prompts, elapsed_s: Number(total.toFixed(2)), budget_s: o.budgetS, concurrency: o.concurrency, within_budget: within, error, stopped: o.signal.aborted };
 }
