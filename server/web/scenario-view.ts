@@ -111,8 +111,10 @@ function summaryView(r: ScenarioRunResult): RunSummaryView {
   const changes = fixed ? Object.entries(fixed.params).filter(([k, v]) => r.params[k] !== v).map(([k, v]) => `${k}: ${r.params[k]} → ${v}`) : [];
   const checks = r.verification ? `${r.verification.checks.filter((c) => c.ok).length} of ${r.verification.checks.length} checks hold` : 'nothing to verify';
   const runs = [r.failing, ...r.attempts, r.baseline].filter((x) => x !== null);
+  // a simulated run's GPU-seconds are the simulator's clock: what the real runs would take
+  const clock = runs.some((x) => x.simulatedMs !== null) ? ' (simulated clock: no GPU was used)' : '';
   const cost = r.cost
-    ? `${r.cost.gpuSeconds} GPU-seconds × $${r.cost.dollarsPerGpuHour}/GPU-hour = $${r.cost.dollars.toFixed(4)}, against a manual estimate of ${r.cost.manualHours} h ($${r.cost.manualDollars})`
+    ? `${r.cost.gpuSeconds} GPU-seconds${clock} × $${r.cost.dollarsPerGpuHour}/GPU-hour = $${r.cost.dollars.toFixed(4)}, against a manual estimate of ${r.cost.manualHours} h ($${r.cost.manualDollars})`
     : null;
   return {
     verdict: r.verdict, verdictLabel: VERDICTS[r.verdict] ?? r.verdict,

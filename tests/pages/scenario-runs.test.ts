@@ -71,6 +71,8 @@ describe('the run page of a finished run', () => {
     expect(html).toContain('<h5>Verification checks</h5>');
     expect(html).toMatch(/<p id="status" class="status" aria-live="polite">Finished · step 9 of 9 · Recovered \(context_length_exceeded\)<\/p>/);
     expect(html).toContain('<span class="badge-key">Verdict</span> Recovered');
+    // the cost of simulated runs is on the simulator's clock, and the summary says so
+    expect(html).toMatch(/GPU-seconds \(simulated clock: no GPU was used\) × \$1\.99\/GPU-hour = \$0\.\d{4}/);
     // "Run again" posts this run's mode and params, not the scenario's defaults
     const again = /<div id="run-controls" class="run-controls">\s*<form method="post" action="\/scenario-runs">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
     expect([...again.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => `${m[1]}=${m[2]}`))
