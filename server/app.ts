@@ -65,8 +65,14 @@ export function resolveDeps(deps: AppDeps): FullDeps {
   const live = deps.live ?? createLiveOptions({
     enabled: config.liveGpu, exec: realExec, scenarios, telemetryIntervalMs: config.telemetryIntervalMs,
   });
-  const runner: ScenarioRunner = deps.runner ?? ((scenario, params, label, { signal, mode }) =>
-    scenarioRunner(scenario, { mode, timeScale: config.simTimeScale, speed: config.replaySpeed, signal, live })(params, label));
+  // one scenarioRunner per loop (it decides live or simulated once per loop); each loop has its
+  // own AbortSignal, which is what identifies it here
+  const perLoop = new WeakMap<AbortSignal, ReturnType<typeof scenarioRunner>>();
+  const runner: ScenarioRunner = deps.runner ?? ((scenario, params, label, { signal, mode }) => {
+    let run = perLoop.get(signal);
+    if (!run) perLoop.set(signal, run = scenarioRunner(scenario, { mode, timeScale: config.simTimeScale, speed: config.replaySpeed, signal, live }));
+    return run(params, label);
+  });
   const agent = deps.agent ?? new RunRegistry({
     db, taxonomy: deps.taxonomy, runner, maxConcurrent: config.maxConcurrentRuns, now: deps.clock, llm,
     costs: { dollarsPerGpuHour: config.dollarsPerGpuHour, manualDebugHours: config.manualDebugHours, engineerDollarsPerHour: config.engineerDollarsPerHour },

@@ -60,6 +60,17 @@ describe('live mode falls back to the simulator, saying why', () => {
     expect(r.provenance.text).toContain('live mode: Qwen/Qwen2.5-7B-Instruct is not in the local Hugging Face cache');
   }, 60_000);
 
+  it('decided once per loop: a loop that started live stays live, even when the GPU fills up meanwhile', async () => {
+    const live = liveWith(binWith('nvidia-smi', 'vllm'));
+    const s = scenario('vllm-kv-cache');
+    const run = scenarioRunner(s, { mode: 'live', live, timeScale: 0 });
+    expect((await run(s.params, 'failing')).provenance.kind).toBe('live');
+    live.maxPending = 0; // as if four other runs were queued now
+    const fixed = await run({ ...s.params, gpu_memory_utilization: 0.1 }, 'fixed');
+    expect(fixed.provenance.kind).toBe('live');
+    expect(fixed.exitCode).toBe(0);
+  }, 60_000);
+
   it('when the GPU already has its fill of live runs running or waiting', async () => {
     const live = { ...liveWith(binWith('nvidia-smi', 'vllm')), maxPending: 0 };
     const s = scenario('vllm-kv-cache');
