@@ -36,6 +36,8 @@ export function timelineSection(events: StepEvent[]): string {
     const applied = Array.isArray(e.detail?.applied) ? (e.detail.applied as unknown[]).map(String) : [];
     if (applied.length) details.push(`<details><summary>changes applied</summary><ul>${applied.map((a) => `<li><code>${esc(a)}</code></li>`).join('')}</ul></details>`);
     const candidates = Array.isArray(e.detail?.candidates) ? (e.detail.candidates as { category?: unknown; score?: unknown; suppressed_by?: unknown }[]) : [];
+    // the explain step: the model's words, open, marked as the model's (the rules' diagnosis stands above)
+    if (e.kind === 'explain' && typeof e.detail?.text === 'string' && e.detail.text) details.push(`<details open><summary>the model's explanation (not the rules')</summary><blockquote class="explanation">${esc(e.detail.text)}</blockquote></details>`);
     if (candidates.length) details.push(`<details><summary>${candidates.length} pattern(s) fired</summary><ul>${candidates.map((c) => `<li><code>${esc(c.category)}</code> score ${esc(c.score)}${c.suppressed_by ? ` — suppressed by <code>${esc(c.suppressed_by)}</code>` : ''}</li>`).join('')}</ul></details>`);
     const pct = ((e.durationMs / longest) * 100).toFixed(1);
     return `<li id="step-${esc(e.seq)}">

@@ -79,6 +79,12 @@ export function renderReportMarkdown(input: ReportInput): string {
   out.push('### Timeline', '');
   out.push(...mdTable(['#', 'status', 'step', 'duration', 'summary'], events.map((e) => [String(e.seq), STATUS[e.status] ?? mdCell(e.status), mdCell(e.title), formatDuration(e.durationMs), mdCell(e.summary)])), '');
 
+  const explained = events.find((e) => e.kind === 'explain' && typeof e.detail?.text === 'string' && e.detail.text);
+  if (explained) {
+    out.push("### The model's explanation", '', `_${mdText(explained.summary)}_`, '');
+    out.push(...String(explained.detail.text).split('\n').map((l) => `> ${mdText(l)}`), '');
+  }
+
   out.push('### Provenance', '');
   for (const r of all) {
     if (!r) continue;

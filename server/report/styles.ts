@@ -40,6 +40,7 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 ol.timeline { list-style: none; margin: 0; padding: 0; }
 ol.timeline > li { display: grid; grid-template-columns: 2.2rem 6.2rem 1fr 7.5rem; gap: 4px 10px; padding: 8px 0; border-bottom: 1px solid var(--line); }
 ol.timeline > li:last-child { border-bottom: 0; }
+blockquote.explanation { margin: 6px 0 0; padding: 6px 10px; border-left: 3px solid var(--line); white-space: pre-wrap; }
 .n { color: var(--muted); font-variant-numeric: tabular-nums; }
 .st-ok { color: var(--ok); } .st-failed { color: var(--fail); } .st-warning { color: var(--warn); } .st-skipped { color: var(--muted); }
 .step-title { font-weight: 600; }

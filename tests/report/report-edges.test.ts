@@ -125,3 +125,22 @@ describe('helpers', () => {
     expect(mdText('**bold** [link](u) <b>')).toBe('\\*\\*bold\\*\\* \\[link\\](u) &lt;b&gt;');
   });
 });
+
+describe("the model's explanation", () => {
+  it('is in both reports when the explain step has one, escaped and marked as the model’s', () => {
+    const input = reportInput(plain);
+    const events = input.events.map((e) => (e.kind === 'explain'
+      ? { ...e, status: 'ok' as const, summary: 'Qwen/Qwen2.5-7B-Instruct, 640 ms: agrees with the rules (kv_cache_oom)', detail: { text: `At 0.08 the weights alone do not fit.\nRaise it to 0.10. ${XSS}` } }
+      : e));
+    const html = renderReportHtml({ ...input, events });
+    assertSelfContained(html);
+    expect(html).toContain(`<blockquote class="explanation">At 0.08 the weights alone do not fit.\nRaise it to 0.10. &lt;script&gt;alert(1)&lt;/script&gt;</blockquote>`);
+    expect(html).toContain("the model's explanation (not the rules')");
+    const md = renderReportMarkdown({ ...input, events });
+    expect(md).toContain("### The model's explanation\n\n_Qwen/Qwen2.5-7B-Instruct, 640 ms: agrees with the rules (kv_cache_oom)_\n\n> At 0.08 the weights alone do not fit.\n> Raise it to 0.10. &lt;script&gt;");
+    expect(md).not.toContain(XSS);
+    // no explanation (no LLM configured): no such section
+    expect(renderReportMarkdown(input)).not.toContain("The model's explanation");
+    expect(renderReportHtml(input)).not.toContain('blockquote class="explanation"');
+  });
+});
