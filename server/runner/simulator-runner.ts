@@ -6,6 +6,7 @@ import type { Scenario } from '../agent/scenario.js';
 import type { ExperimentResult, Params, TelemetrySample } from '../agent/types.js';
 import { patchCommand } from '../planner/patch-command.js';
 import { lastJsonLine, lineSplitter, type OutputLine } from './output-lines.js';
+import { paramFlags } from './param-flags.js';
 import { SIMULATOR_ENTRIES } from './simulators/index.js';
 
 export type { OutputLine } from './output-lines.js';
@@ -25,14 +26,9 @@ export interface SimulatorRunnerOptions {
 /** Flags in the tool's own style from scenario params: `max_model_len: 65536` → `--max-model-len 65536`;
  * vLLM's model is positional (`serve MODEL`). */
 export function simulatorArgs(scenario: Scenario, params: Params): string[] {
-  const args = scenario.simulator === 'vllm-startup' ? ['serve', String(params.model)] : [];
-  for (const [k, v] of Object.entries(params)) {
-    if (scenario.simulator === 'vllm-startup' && k === 'model') continue;
-    if (v === false) continue;
-    args.push(`--${k.replace(/_/g, '-')}`);
-    if (v !== true) args.push(String(v));
-  }
-  return args;
+  if (scenario.simulator !== 'vllm-startup') return paramFlags(params);
+  const { model, ...flags } = params;
+  return ['serve', String(model), ...paramFlags(flags)];
 }
 
 /** The command a person would run with these params (the scenario's command, flags patched). */

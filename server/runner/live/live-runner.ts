@@ -61,8 +61,9 @@ export async function runLive(scenario: Scenario, params: Params, label: Experim
         ? `${run.argv.join(' ')} ; load: --prompts ${params.prompts} --budget-s ${params.budget_s} --concurrency ${params.concurrency ?? 1}`
         : run.argv.join(' ');
     } else {
-      run = await runPythonLive(live, params, { ...o, scenariosDir: dirname(scenario.file) });
-      command = ['python3', `scenarios/${live.script}`, ...run.argv.slice(3)].join(' ');
+      const python = await runPythonLive(live, params, { ...o, scenariosDir: dirname(scenario.file) });
+      run = python;
+      command = ['python3', `scenarios/${live.script}`, ...python.args].join(' ');
     }
   } finally {
     telemetry = await sampler.stop();

@@ -2,18 +2,22 @@ import { join } from 'node:path';
 import type { LiveSpec } from '../../agent/scenario.js';
 import type { Params } from '../../agent/types.js';
 import type { OutputLine } from '../output-lines.js';
+import { paramFlags } from '../param-flags.js';
 import { exitStatus, startChild, type LiveChild } from './child.js';
 
-export interface PythonLiveRun { exitCode: number; timedOut: boolean; argv: string[]; child: LiveChild }
-
-/** `--batch-size 64` from `batch_size: 64`, as argparse takes it. */
-export function pythonFlags(params: Params): string[] {
-  return Object.entries(params).flatMap(([k, v]) => (v === false ? [] : v === true ? [`--${k.replace(/_/g, '-')}`] : [`--${k.replace(/_/g, '-')}`, String(v)]));
+export interface PythonLiveRun {
+  exitCode: number;
+  timedOut: boolean;
+  argv: string[];
+  /** the flags after the script: the params, then the scenario's own args */
+  args: string[];
+  child: LiveChild;
 }
 
 /** Runs a script shipped in scenarios/ with python3 until it exits, or kills it at timeout_s. */
 export async function runPythonLive(live: Extract<LiveSpec, { kind: 'python' }>, params: Params, o: { scenariosDir: string; env: NodeJS.ProcessEnv; signal: AbortSignal; onLine: (l: OutputLine) => void }): Promise<PythonLiveRun> {
-  const argv = ['python3', '-u', join(o.scenariosDir, live.script), ...pythonFlags(params), ...live.args];
+  const args = [...paramFlags(params), ...live.args];
+  const argv = ['python3', '-u', join(o.scenariosDir, live.script), ...args];
   const child = startChild(argv, { env: o.env, onLine: o.onLine });
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; void child.stop(5_000); }, live.timeout_s * 1000);
@@ -23,5 +27,5 @@ export async function runPythonLive(live: Extract<LiveSpec, { kind: 'python' }>,
   const exit = await child.exited;
   clearTimeout(timer);
   o.signal.removeEventListener('abort', onAbort);
-  return { exitCode: timedOut ? 124 : exitStatus(exit), timedOut, argv, child };
+  return { exitCode: timedOut ? 124 : exitStatus(exit), timedOut, argv, args, child };
 }

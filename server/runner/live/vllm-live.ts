@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { LiveSpec } from '../../agent/scenario.js';
 import type { Params } from '../../agent/types.js';
 import type { OutputLine } from '../output-lines.js';
+import { paramFlags } from '../param-flags.js';
 import { exitStatus, startChild, type LiveChild } from './child.js';
 import { runBenchmark, runLoad, type CompletionServer } from './workload.js';
 
@@ -39,9 +40,7 @@ async function healthy(baseUrl: string, timeoutMs: number, signal: AbortSignal):
 
 /** `vllm serve MODEL --max-model-len N ...` from the scenario's params (model positional). */
 export function vllmArgv(server: Params, port: number): string[] {
-  const argv = ['vllm', 'serve', String(server.model)];
-  for (const k of VLLM_FLAGS) if (server[k] !== undefined) argv.push(`--${k.replace(/_/g, '-')}`, String(server[k]));
-  return [...argv, '--host', '127.0.0.1', '--port', String(port)];
+  return ['vllm', 'serve', String(server.model), ...paramFlags(server, VLLM_FLAGS), '--host', '127.0.0.1', '--port', String(port)];
 }
 
 /** Figures vLLM prints at start-up, read from its log (as the planner reads them): only those
